@@ -6,11 +6,11 @@
 export type DetectorKind = 'tiny' | 'ssd';
 
 export interface AnalysisOptions {
-  /** Which face detector runs. Defaults to 'tiny' (see README: Detector). */
+  /** Which face detector runs. Defaults to 'ssd' (README: Detector). */
   detector: DetectorKind;
-  /** Tiny Face Detector input size, 128..608 in steps of 32. Defaults to 416. */
+  /** Tiny Face Detector input size, 128..608 in steps of 32. Defaults to 512. */
   tinyInputSize: number;
-  /** Tiny Face Detector score threshold, 0.05..0.95. Defaults to 0.5. */
+  /** Tiny Face Detector score threshold, 0.05..0.95. Defaults to 0.3. */
   tinyScoreThreshold: number;
   /** SSD MobileNet v1 minimum confidence, 0.05..0.95. Defaults to 0.5. */
   ssdMinConfidence: number;
@@ -35,9 +35,9 @@ export const TINY_INPUT_SIZES: readonly number[] = Array.from(
 );
 
 export const DEFAULT_ANALYSIS_OPTIONS: Readonly<AnalysisOptions> = {
-  detector: 'tiny',
-  tinyInputSize: 416,
-  tinyScoreThreshold: 0.5,
+  detector: 'ssd',
+  tinyInputSize: 512,
+  tinyScoreThreshold: 0.3,
   ssdMinConfidence: 0.5,
   maxFaces: 10,
   landmarks: true,
