@@ -244,3 +244,20 @@ describe('refusals', () => {
     expect(text).not.toContain('@vladmandic/face-api');
   });
 });
+
+describe('extra model origins', () => {
+  it('are allowed by the CSP for fetches and nothing else', async () => {
+    const server = await buildServer({
+      webRoot: dir,
+      modelOrigins: ['https://models.example.org'],
+    });
+    const response = await server.inject({ method: 'GET', url: '/healthz' });
+    await server.close();
+    const csp = String(response.headers['content-security-policy']);
+
+    expect(csp).toContain(
+      "connect-src 'self' https://cdn.jsdelivr.net https://models.example.org;",
+    );
+    expect(csp.match(/models\.example\.org/g)).toHaveLength(1);
+  });
+});

@@ -11,7 +11,7 @@ import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { SECURITY_HEADERS } from './headers.js';
+import { securityHeaders } from './headers.js';
 import { isUnsafePath } from './paths.js';
 
 /** Load-time settings of the server. */
@@ -28,6 +28,12 @@ export interface ServerOptions {
    * errors to stdout. Defaults to false.
    */
   logger?: boolean;
+  /**
+   * Origins (e.g. https://models.example.org) the page may fetch models
+   * from besides its own and the CDN: the Content-Security-Policy blocks
+   * every other. Defaults to none.
+   */
+  modelOrigins?: readonly string[];
 }
 
 /** Where `webRoot` points unless told otherwise (same from src or build). */
@@ -70,6 +76,7 @@ export async function buildServer(
   const webRoot = resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
   const modelRoot = resolve(options.modelRoot ?? defaultModelRoot());
   const assetsDir = join(webRoot, 'assets') + sep;
+  const headers = securityHeaders(options.modelOrigins);
 
   const app = Fastify({
     logger: options.logger
@@ -79,13 +86,13 @@ export async function buildServer(
       : false,
     frameworkErrors: (_error, _request, reply) => {
       // Malformed URLs never reach a route or its hooks: answer them here.
-      void sendText(reply.headers(SECURITY_HEADERS), 400, 'Bad request path.');
+      void sendText(reply.headers(headers), 400, 'Bad request path.');
     },
   });
 
   // Every response, including 404s and errors, carries the security headers.
   app.addHook('onRequest', async (request, reply) => {
-    reply.headers(SECURITY_HEADERS);
+    reply.headers(headers);
 
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       reply.header('allow', ALLOWED_METHODS);

@@ -27,6 +27,22 @@ describe('parseCommand', () => {
     expect(parseCommand(argv, env)).toEqual({
       kind: 'serve',
       address: { host, port },
+      modelOrigins: [],
+    });
+  });
+
+  it('reads --model-origin as origins, repeatable', () => {
+    const command = parseCommand(
+      [
+        '--model-origin',
+        'https://models.example.org/some/path/',
+        '--model-origin=http://127.0.0.1:8080',
+      ],
+      {},
+    );
+
+    expect(command).toMatchObject({
+      modelOrigins: ['https://models.example.org', 'http://127.0.0.1:8080'],
     });
   });
 
@@ -38,6 +54,8 @@ describe('parseCommand', () => {
     ['a bad PORT', [], { PORT: '5OOO' }],
     ['an unknown flag', ['--prot', '5001'], {}],
     ['an empty host', ['--host='], {}],
+    ['a model origin that is no URL', ['--model-origin', 'models'], {}],
+    ['a model origin not on http(s)', ['--model-origin', 'ftp://x.org'], {}],
   ])('refuses %s', (_name, argv, env) => {
     expect(() => parseCommand(argv, env)).toThrow(UsageError);
   });

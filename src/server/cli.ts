@@ -17,9 +17,11 @@ export const DEFAULT_ADDRESS: ListenAddress = { host: '127.0.0.1', port: 5000 };
 
 /** Printed for --help and after a bad argument. */
 export const USAGE =
-  'Usage: npm start -- [--port N] [--host H]\n' +
+  'Usage: npm start -- [--port N] [--host H] [--model-origin URL]\n' +
   '  --port N  port to listen on (or PORT). Defaults to 5000.\n' +
-  '  --host H  address to listen on (or HOST). Defaults to 127.0.0.1.';
+  '  --host H  address to listen on (or HOST). Defaults to 127.0.0.1.\n' +
+  '  --model-origin URL  let the page load models from this origin (for\n' +
+  '            Model source: Custom URL on another host); repeatable.';
 
 /** A command-line or environment value the server cannot use. */
 export class UsageError extends Error {
@@ -28,7 +30,8 @@ export class UsageError extends Error {
 
 /** What the command line asks for. */
 export type Command =
-  { kind: 'help' } | { kind: 'serve'; address: ListenAddress };
+  | { kind: 'help' }
+  | { kind: 'serve'; address: ListenAddress; modelOrigins: string[] };
 
 /**
  * Reads `--port N`, `--host H` (or `--port=N`) and the PORT and HOST
@@ -39,7 +42,12 @@ export function parseCommand(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): Command {
-  let values: { port?: string; host?: string; help?: boolean };
+  let values: {
+    port?: string;
+    host?: string;
+    help?: boolean;
+    'model-origin'?: string[];
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -47,6 +55,7 @@ export function parseCommand(
         port: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        'model-origin': { type: 'string', multiple: true },
       },
     }));
   } catch (error) {
@@ -66,7 +75,26 @@ export function parseCommand(
     throw new UsageError('--host is empty: give an address such as 127.0.0.1.');
   }
 
-  return { kind: 'serve', address: { host, port } };
+  const modelOrigins = (values['model-origin'] ?? []).map(parseOrigin);
+
+  return { kind: 'serve', address: { host, port }, modelOrigins };
+}
+
+/** An http(s) origin as the CSP wants it: scheme, host and port only. */
+function parseOrigin(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new UsageError(
+      `Invalid --model-origin "${text}": expected an http(s) origin such ` +
+        'as https://models.example.org.',
+    );
+  }
+  return url.origin;
 }
 
 function parsePort(text: string, source: string): number {

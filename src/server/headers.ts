@@ -26,8 +26,8 @@ const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   'default-src': ["'self'"],
   'script-src': ["'self'", "'wasm-unsafe-eval'", 'blob:'],
   'worker-src': ["'self'", 'blob:'],
-  // TODO: a "Custom URL" model source on another origin is blocked here;
-  // only same-origin paths and the CDN can be fetched.
+  // A "Custom URL" model source on another origin needs that origin here:
+  // securityHeaders() adds the ones given with --model-origin.
   'connect-src': ["'self'", MODEL_CDN_ORIGIN],
   'img-src': ["'self'", 'blob:', 'data:'],
   'media-src': ["'self'", 'blob:', 'mediastream:'],
@@ -38,10 +38,35 @@ const CSP_DIRECTIVES: Readonly<Record<string, readonly string[]>> = {
   'form-action': ["'none'"],
 };
 
-/** The Content-Security-Policy header value. */
-export const CONTENT_SECURITY_POLICY = Object.entries(CSP_DIRECTIVES)
-  .map(([name, sources]) => `${name} ${sources.join(' ')}`)
-  .join('; ');
+/**
+ * The Content-Security-Policy header value; `modelOrigins` are extra origins
+ * the page may fetch models from (a custom model host).
+ */
+export function contentSecurityPolicy(
+  modelOrigins: readonly string[] = [],
+): string {
+  return Object.entries(CSP_DIRECTIVES)
+    .map(([name, sources]) =>
+      name === 'connect-src'
+        ? [name, [...sources, ...modelOrigins]]
+        : [name, sources],
+    )
+    .map(([name, sources]) => `${name} ${(sources as string[]).join(' ')}`)
+    .join('; ');
+}
+
+/** The policy with no extra model origins. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
+
+/** Headers sent with every response, for the given extra model origins. */
+export function securityHeaders(
+  modelOrigins: readonly string[] = [],
+): Readonly<Record<string, string>> {
+  return {
+    ...SECURITY_HEADERS,
+    'content-security-policy': contentSecurityPolicy(modelOrigins),
+  };
+}
 
 /** Headers sent with every response: files, 404s and errors alike. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {

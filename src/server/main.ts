@@ -30,8 +30,8 @@ if (command.kind === 'help') {
   process.exit(0);
 }
 
-const { address } = command;
-const app = await buildServer();
+const { address, modelOrigins } = command;
+const app = await buildServer({ modelOrigins });
 
 try {
   await app.listen(address);
