@@ -1,14 +1,15 @@
+/**
+ * Entry point: create the app's services, start loading models at once
+ * (from our own server by default) and render the page.
+ */
 import { render } from 'preact';
-import { signal } from '@preact/signals';
-const n = signal(0);
-const w = new Worker(
-  new URL('../worker/inference.worker.ts', import.meta.url),
-  { type: 'module' },
-);
-w.onmessage = (e) => {
-  n.value = e.data as number;
-};
-function App() {
-  return <p>hello {n}</p>;
-}
-render(<App />, document.getElementById('app')!);
+import { App } from './App';
+import { createServices } from './services';
+import './styles.css';
+
+const root = document.getElementById('app');
+if (root === null) throw new Error('index.html has no #app element.');
+
+const services = createServices();
+services.loadModels();
+render(<App services={services} />, root);
