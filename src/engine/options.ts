@@ -6,7 +6,7 @@
 export type DetectorKind = 'tiny' | 'ssd';
 
 export interface AnalysisOptions {
-  /** Which face detector runs. Defaults to 'ssd' (README: Detector). */
+  /** Which face detector runs. Defaults to 'tiny' (README: Detector). */
   detector: DetectorKind;
   /** Tiny Face Detector input size, 128..608 in steps of 32. Defaults to 512. */
   tinyInputSize: number;
@@ -35,7 +35,7 @@ export const TINY_INPUT_SIZES: readonly number[] = Array.from(
 );
 
 export const DEFAULT_ANALYSIS_OPTIONS: Readonly<AnalysisOptions> = {
-  detector: 'ssd',
+  detector: 'tiny',
   tinyInputSize: 512,
   tinyScoreThreshold: 0.3,
   ssdMinConfidence: 0.5,

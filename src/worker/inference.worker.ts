@@ -20,6 +20,7 @@ import { loadModels } from '../engine/models';
 import type { Runtime, Tensor3D } from '../engine/runtime';
 import { tfOf } from '../engine/runtime';
 import { workerEnvironment } from './faceApiEnv';
+import { allowWasmThreads } from './wasmThreads';
 import type { FromWorker, ToWorker } from './protocol';
 
 /**
@@ -61,6 +62,7 @@ function messageOf(error: unknown): string {
 
 async function init(config: EngineConfig): Promise<void> {
   // Backend first: the WASM thread count must be set before it starts.
+  allowWasmThreads(config.wasmThreads);
   let backend;
   try {
     backend = await startBackend(runtime, config.backend, {
