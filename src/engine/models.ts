@@ -6,6 +6,14 @@
 import type { Runtime, Tf } from './runtime';
 import { tfOf } from './runtime';
 
+/** The CDN the "CDN (jsDelivr)" model source fetches from. */
+export const MODEL_CDN_ORIGIN = 'https://cdn.jsdelivr.net';
+
+/** The CDN folder holding the models of face-api `version`. */
+export function cdnModelUrl(version: string): string {
+  return `${MODEL_CDN_ORIGIN}/npm/@vladmandic/face-api@${version}/model/`;
+}
+
 /** The models Visage loads, each a face-api net with its weight manifest. */
 export const MODELS = [
   {

@@ -53,6 +53,17 @@ describe('backendText', () => {
       },
       'Backend: CPU (fell back from WASM: no .wasm file; WebGL: no GPU)',
     ],
+    [
+      {
+        name: 'wasm',
+        threads: 2,
+        simd: true,
+        probeMs: { webgl: 312.4, wasm: 11.6 },
+        fallbacks: [{ name: 'webgpu', reason: 'no adapter' }],
+      },
+      'Backend: WASM (2 threads, SIMD, Auto picked the fastest: WebGL 312 ms, ' +
+        'WASM 12 ms, did not start: WebGPU: no adapter)',
+    ],
   ] as const)('%o reads %s', (info, text) => {
     expect(backendText({ ...info, fallbacks: [...info.fallbacks] })).toBe(text);
   });

@@ -23,7 +23,10 @@ export function percent(probability: number): string {
   return `${Math.round(probability * 100)}%`;
 }
 
-/** "Backend: WASM (2 threads, SIMD)", with any fallbacks named. */
+/**
+ * "Backend: WASM (2 threads, SIMD)", saying what Auto measured or which
+ * backends failed to start before this one.
+ */
 export function backendText(info: BackendInfo): string {
   const details: string[] = [];
   if (info.name === 'wasm') {
@@ -32,11 +35,20 @@ export function backendText(info: BackendInfo): string {
     }
     if (info.simd !== undefined) details.push(info.simd ? 'SIMD' : 'no SIMD');
   }
-  if (info.fallbacks.length > 0) {
-    const reasons = info.fallbacks
-      .map((f) => `${BACKEND_LABELS[f.name]}: ${f.reason}`)
-      .join('; ');
-    details.push(`fell back from ${reasons}`);
+  const failed = info.fallbacks
+    .map((f) => `${BACKEND_LABELS[f.name]}: ${f.reason}`)
+    .join('; ');
+  if (info.probeMs !== undefined) {
+    const timed = Object.entries(info.probeMs)
+      .map(
+        ([name, ms]) =>
+          `${BACKEND_LABELS[name as BackendName]} ${ms.toFixed(0)} ms`,
+      )
+      .join(', ');
+    details.push(`Auto picked the fastest: ${timed}`);
+    if (failed !== '') details.push(`did not start: ${failed}`);
+  } else if (failed !== '') {
+    details.push(`fell back from ${failed}`);
   }
   const suffix = details.length > 0 ? ` (${details.join(', ')})` : '';
 

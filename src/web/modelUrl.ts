@@ -2,11 +2,9 @@
  * Where model weights are fetched from, per model source setting.
  */
 import type { ModelSourceKind } from '../engine/config';
+import { cdnModelUrl } from '../engine/models';
 
-/** jsDelivr folder of the face-api version that is installed here. */
-export function cdnModelUrl(version: string): string {
-  return `https://cdn.jsdelivr.net/npm/@vladmandic/face-api@${version}/model/`;
-}
+export { cdnModelUrl };
 
 /** Adds the trailing slash a base URL needs for relative file names. */
 export function withTrailingSlash(url: string): string {

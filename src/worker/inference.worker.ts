@@ -20,6 +20,7 @@ import { loadModels } from '../engine/models';
 import type { Runtime, Tensor3D } from '../engine/runtime';
 import { tfOf } from '../engine/runtime';
 import { workerEnvironment } from './faceApiEnv';
+import { describeLoadError } from './loadErrors';
 import { allowWasmThreads } from './wasmThreads';
 import type { FromWorker, ToWorker } from './protocol';
 
@@ -81,7 +82,8 @@ async function init(config: EngineConfig): Promise<void> {
       onProgress: (progress) => post({ type: 'progress', progress }),
     });
   } catch (error) {
-    post({ type: 'error', scope: 'models', message: messageOf(error) });
+    const message = describeLoadError(error, self.location.origin);
+    post({ type: 'error', scope: 'models', message });
 
     return;
   }
