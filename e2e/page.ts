@@ -209,12 +209,4 @@ export function faceFields(row: Locator): Promise<Record<string, string>> {
 }
 
 /** The seven expression classes face-api scores, as the meters name them. */
-export const EXPRESSIONS = [
-  'neutral',
-  'happy',
-  'sad',
-  'angry',
-  'fearful',
-  'disgusted',
-  'surprised',
-] as const;
+export { EXPRESSIONS } from '../src/engine/types';

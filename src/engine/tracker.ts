@@ -1,7 +1,10 @@
 /**
  * Frame-to-frame identity for faces: each detection continues the track whose
  * last box it overlaps most, or starts a new one. Enough for stable ids and
- * per-face smoothing; descriptor-aware tracking comes with #5.
+ * per-face smoothing.
+ *
+ * TODO(#5): overlap alone loses a track when faces cross or a face is missed
+ * for over maxMissingMs; descriptors should decide those cases.
  */
 import type { Box, FaceAnalysis, TrackedFace } from './types';
 
@@ -98,6 +101,7 @@ export class Tracker {
         track.ageSmoothed = ema(track.ageSmoothed, face.age, ageWeight);
       }
 
+      // TODO(#3): no gallery yet, so nobody has a name.
       const tracked: TrackedFace = { ...face, id: track.id, name: null };
       if (track.ageSmoothed !== undefined && face.age !== undefined) {
         tracked.ageSmoothed = track.ageSmoothed;
