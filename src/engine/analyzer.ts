@@ -1,8 +1,14 @@
 /**
  * The engine's front door: one call per frame runs the pipeline, carries
- * faces across frames (ids, smoothed age) and reports timings and tensors.
+ * faces across frames (ids, smoothed age), names them from the gallery and
+ * reports timings and tensors.
  * The inference worker and Node scripts use it the same way.
  */
+import type { EnrolledPerson, MatchOptions } from './gallery/matcher';
+import { DEFAULT_MATCH_OPTIONS, GalleryMatcher } from './gallery/matcher';
+import { detectForEnrolment } from './enrol/photo';
+import type { QualityResult } from './enrol/quality';
+import { checkQuality } from './enrol/quality';
 import type { AnalysisOptions } from './options';
 import { analyzeFrame, frameToTensor } from './pipeline';
 import type { Runtime, Tensor3D } from './runtime';
@@ -19,11 +25,68 @@ export interface AnalyzerResult {
   numTensors: number;
 }
 
+/** A face in a still photo or snapshot, with its enrolment quality. */
+export interface PhotoFace extends TrackedFace {
+  /**
+   * The quality gate's verdict without the duplicate rule, which needs the
+   * person's kept samples: the UI adds it when a person is chosen.
+   */
+  quality: QualityResult;
+}
+
+/** What analysePhoto found in one still picture. */
+export interface PhotoAnalysis {
+  width: number;
+  height: number;
+  /** Faces numbered 1, 2, 3... from the highest detector score. */
+  faces: PhotoFace[];
+  /** Detection attempts it took (see detectForEnrolment). */
+  attemptsRun: number;
+  /** Whether the faces were found only on the padded photo. */
+  padded: boolean;
+}
+
 /** Analyses frames of one stream (a camera) with models already loaded. */
 export class Analyzer {
   private readonly tracker = new Tracker();
+  private matcher = new GalleryMatcher({ initialCapacity: 1 });
 
   constructor(private readonly runtime: Runtime) {}
+
+  /** Replaces the enrolled people that faces are matched against. */
+  setGallery(people: readonly EnrolledPerson[]): void {
+    this.matcher = GalleryMatcher.fromPeople(people);
+  }
+
+  /** Samples enrolled in the gallery in use. */
+  get gallerySize(): number {
+    return this.matcher.sampleCount;
+  }
+
+  /**
+   * Names faces that have a descriptor: the matched person, or null with
+   * the reason and the closest candidates either way. Faces without a
+   * descriptor (recognition off) stay nameless and get no candidates.
+   */
+  recognize(
+    faces: TrackedFace[],
+    match: Partial<MatchOptions> = DEFAULT_MATCH_OPTIONS,
+  ): TrackedFace[] {
+    for (const face of faces) {
+      if (!face.descriptor) continue;
+      const result = this.matcher.match(face.descriptor, match);
+      face.candidates = result.candidates.map((c) => ({ ...c }));
+      if (result.kind === 'known') {
+        face.name = result.person.name;
+        face.personId = result.person.personId;
+      } else {
+        face.name = null;
+        face.unknownReason = result.reason;
+      }
+    }
+
+    return faces;
+  }
 
   /**
    * Analyses one frame. A tensor passed in stays the caller's to dispose;
@@ -33,6 +96,7 @@ export class Analyzer {
     input: PixelFrame | Tensor3D,
     options: AnalysisOptions,
     timestampMs: number = performance.now(),
+    match: Partial<MatchOptions> = DEFAULT_MATCH_OPTIONS,
   ): Promise<AnalyzerResult> {
     const tf = tfOf(this.runtime);
     const owned = isPixelFrame(input)
@@ -49,10 +113,10 @@ export class Analyzer {
       owned?.dispose();
     }
 
-    const faces = this.tracker.update(
-      frame.faces,
-      timestampMs,
-      options.ageSmoothing,
+    // TODO(#5): names are per frame; a vote per track should steady them.
+    const faces = this.recognize(
+      this.tracker.update(frame.faces, timestampMs, options.ageSmoothing),
+      match,
     );
 
     return {
@@ -64,11 +128,48 @@ export class Analyzer {
     };
   }
 
+  /**
+   * Analyses a still picture (a photo or a camera snapshot) for display and
+   * enrolment: detection retried on a padded canvas when the plain pass
+   * finds no confident face (tight headshots), then every enabled stage,
+   * with landmarks and descriptors always on, names from the gallery and
+   * the quality gate per face. Tracks are not touched.
+   */
+  async analyzePhoto(
+    frame: PixelFrame,
+    options: AnalysisOptions,
+    match: Partial<MatchOptions> = DEFAULT_MATCH_OPTIONS,
+  ): Promise<PhotoAnalysis> {
+    const detection = await detectForEnrolment(this.runtime, frame, {
+      analysis: { ...options, maxFaces: PHOTO_MAX_FACES },
+    });
+    const faces: TrackedFace[] = detection.faces.map((face, i) => ({
+      ...face,
+      id: i + 1,
+      name: null,
+    }));
+    this.recognize(faces, match);
+
+    return {
+      width: frame.width,
+      height: frame.height,
+      faces: faces.map((face) => ({
+        ...face,
+        quality: checkQuality(face, frame, []),
+      })),
+      attemptsRun: detection.attemptsRun,
+      padded: (detection.attempt?.padScale ?? 1) > 1,
+    };
+  }
+
   /** Forgets tracked faces, e.g. when the camera stops or changes. */
   reset(): void {
     this.tracker.reset();
   }
 }
+
+/** Faces analysed in one photo: a group photo, not a crowd. */
+const PHOTO_MAX_FACES = 50;
 
 function isPixelFrame(input: PixelFrame | Tensor3D): input is PixelFrame {
   return 'data' in input && !('dataId' in input);

@@ -101,7 +101,7 @@ export class Tracker {
         track.ageSmoothed = ema(track.ageSmoothed, face.age, ageWeight);
       }
 
-      // TODO(#3): no gallery yet, so nobody has a name.
+      // Names come from the gallery afterwards (see Analyzer).
       const tracked: TrackedFace = { ...face, id: track.id, name: null };
       if (track.ageSmoothed !== undefined && face.age !== undefined) {
         tracked.ageSmoothed = track.ageSmoothed;

@@ -81,12 +81,34 @@ export interface FrameAnalysis {
   timings: StageTimings;
 }
 
+/** One of the enrolled people closest to a face, best first. */
+export interface FaceCandidate {
+  personId: string;
+  name: string;
+  /** The person's distance under the matching strategy used. */
+  distance: number;
+  /** Which of the person's samples (0: first added) is nearest the face. */
+  sampleIndex: number;
+}
+
+/**
+ * Why a face has no name: nobody is enrolled, the closest person is further
+ * than the threshold, or the two closest people are too alike to choose.
+ */
+export type UnknownReason = 'empty' | 'threshold' | 'ambiguous';
+
 /** A face carried across frames: a stable id and smoothed values. */
 export interface TrackedFace extends FaceAnalysis {
   /** Stable per-track id, 1, 2, 3... in order of first appearance. */
   id: number;
   /** Age smoothed over the track by an exponential moving average. */
   ageSmoothed?: number;
-  /** Enrolled name, or null for Unknown (the gallery comes in #3). */
+  /** Enrolled name, or null for Unknown (or when recognition is off). */
   name: string | null;
+  /** The matched person's id, when `name` is set. */
+  personId?: string;
+  /** Why `name` is null, when recognition ran. */
+  unknownReason?: UnknownReason;
+  /** The closest enrolled people, best first (at most 3). */
+  candidates?: FaceCandidate[];
 }

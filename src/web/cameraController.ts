@@ -185,7 +185,13 @@ export class CameraController {
 
           return;
         }
-        this.#client.send(frameId, bitmap, capturedAt, settings.analysis);
+        this.#client.send(
+          frameId,
+          bitmap,
+          capturedAt,
+          settings.analysis,
+          settings.match,
+        );
       },
       (error: unknown) => {
         this.#client.cancel(frameId);

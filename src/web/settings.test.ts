@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_MATCH_OPTIONS } from '../engine/gallery/matcher';
 import { DEFAULT_ANALYSIS_OPTIONS } from '../engine/options';
 import type { SettingsStorage } from './settings';
 import {
@@ -35,8 +36,20 @@ describe('normalizeSettings', () => {
   test('fills in every default from nothing', () => {
     expect(normalizeSettings(undefined)).toEqual({
       analysis: DEFAULT_ANALYSIS_OPTIONS,
+      match: DEFAULT_MATCH_OPTIONS,
       display: DEFAULT_DISPLAY,
       load: DEFAULT_LOAD,
+    });
+  });
+
+  test('brings the match threshold into the slider range', () => {
+    const settings = normalizeSettings({
+      match: { threshold: 5, strategy: 'mean' },
+    });
+    expect(settings.match).toEqual({
+      ...DEFAULT_MATCH_OPTIONS,
+      threshold: 0.8,
+      strategy: 'mean',
     });
   });
 

@@ -4,6 +4,8 @@
  * Pure functions only: the signal store lives in ./settingsStore.ts.
  */
 import type { BackendPreference, ModelSourceKind } from '../engine/config';
+import type { MatchOptions } from '../engine/gallery/matcher';
+import { normalizeMatchOptions } from '../engine/gallery/matcher';
 import type { AnalysisOptions } from '../engine/options';
 import { normalizeAnalysisOptions } from '../engine/options';
 
@@ -48,6 +50,8 @@ export interface LoadSettings {
 
 export interface Settings {
   analysis: AnalysisOptions;
+  /** How faces are matched to enrolled people (threshold, strategy). */
+  match: MatchOptions;
   display: DisplaySettings;
   load: LoadSettings;
 }
@@ -98,6 +102,7 @@ export function normalizeSettings(input: unknown): Settings {
 
   return {
     analysis: normalizeAnalysisOptions(raw.analysis),
+    match: normalizeMatchOptions(raw.match),
     display: {
       boxes: booleanOr(display.boxes, DEFAULT_DISPLAY.boxes),
       mirror: booleanOr(display.mirror, DEFAULT_DISPLAY.mirror),

@@ -12,6 +12,7 @@ import type {
   Settings,
   SettingsStorage,
 } from './settings';
+import type { MatchOptions } from '../engine/gallery/matcher';
 import { loadSettings, normalizeSettings, saveSettings } from './settings';
 import { logger } from './log';
 
@@ -20,6 +21,7 @@ const log = logger('settings');
 export interface SettingsStore {
   readonly settings: ReadonlySignal<Settings>;
   updateAnalysis(patch: Partial<AnalysisOptions>): void;
+  updateMatch(patch: Partial<MatchOptions>): void;
   updateDisplay(patch: Partial<DisplaySettings>): void;
   updateLoad(patch: Partial<LoadSettings>): void;
   /** Stops saving; for tests. */
@@ -55,6 +57,10 @@ export function createSettingsStore(
         ...current,
         analysis: normalizeAnalysisOptions({ ...current.analysis, ...patch }),
       });
+    },
+    updateMatch(patch) {
+      const current = settings.peek();
+      replace({ ...current, match: { ...current.match, ...patch } });
     },
     updateDisplay(patch) {
       const current = settings.peek();

@@ -1,9 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import type { EngineConfig } from '../engine/config';
+import { DEFAULT_MATCH_OPTIONS } from '../engine/gallery/matcher';
 import { DEFAULT_ANALYSIS_OPTIONS } from '../engine/options';
 import type { FromWorker, ToWorker } from '../worker/protocol';
 import type { WorkerLike } from './workerClient';
 import { WorkerClient } from './workerClient';
+
+const MATCH = { ...DEFAULT_MATCH_OPTIONS };
 
 const CONFIG: EngineConfig = {
   backend: 'auto',
@@ -101,7 +104,10 @@ describe('WorkerClient', () => {
     client.start(CONFIG);
     const worker = workers[0]!;
 
-    expect(worker.sent).toEqual([{ type: 'init', config: CONFIG }]);
+    expect(worker.sent).toEqual([
+      { type: 'init', config: CONFIG },
+      { type: 'gallery', people: [] },
+    ]);
     expect(client.phase.value).toBe('loading');
 
     const progress = {
@@ -145,7 +151,7 @@ describe('WorkerClient', () => {
     const { client, worker } = readyClient();
     const id = client.reserveFrame()!;
     const bitmap = fakeBitmap();
-    client.send(id, bitmap, 5, DEFAULT_ANALYSIS_OPTIONS);
+    client.send(id, bitmap, 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
 
     expect(worker.sent.at(-1)).toMatchObject({ type: 'frame', frameId: id });
     expect(client.reserveFrame()).toBeNull();
@@ -160,7 +166,7 @@ describe('WorkerClient', () => {
   test('a failed frame frees the slot and the next one works', () => {
     const { client, worker } = readyClient();
     const id = client.reserveFrame()!;
-    client.send(id, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS);
+    client.send(id, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
     worker.answer({
       type: 'error',
       scope: 'frame',
@@ -188,7 +194,7 @@ describe('WorkerClient', () => {
   test('results of frames sent before reset are not shown', () => {
     const { client, worker } = readyClient();
     const id = client.reserveFrame()!;
-    client.send(id, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS);
+    client.send(id, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
     client.reset();
 
     expect(worker.sent.at(-1)).toEqual({ type: 'reset' });
@@ -201,7 +207,7 @@ describe('WorkerClient', () => {
   test('a restart terminates the old worker and ignores what it says', () => {
     const { client, worker, workers } = readyClient();
     const id = client.reserveFrame()!;
-    client.send(id, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS);
+    client.send(id, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
     client.start(CONFIG);
 
     expect(worker.terminated).toBe(true);
@@ -227,7 +233,7 @@ describe('WorkerClient', () => {
     const id = client.reserveFrame()!;
     client.stop();
     const bitmap = fakeBitmap();
-    client.send(id, bitmap, 5, DEFAULT_ANALYSIS_OPTIONS);
+    client.send(id, bitmap, 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
 
     expect(bitmap.closed).toBe(true);
   });
@@ -238,13 +244,104 @@ describe('WorkerClient', () => {
     const stop = client.onResult((r) => heard.push(r.frameId));
 
     const first = client.reserveFrame()!;
-    client.send(first, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS);
+    client.send(first, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
     worker.answer(result(first));
     stop();
     const second = client.reserveFrame()!;
-    client.send(second, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS);
+    client.send(second, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
     worker.answer(result(second));
 
     expect(heard).toEqual([first]);
+  });
+
+  test('the gallery goes to the worker now and again after a restart', () => {
+    const { client, workers } = readyClient();
+    const descriptor = new Float32Array(128).fill(0.1);
+    client.setGallery([{ id: 'p1', name: 'Ada', descriptors: [descriptor] }]);
+    expect(workers[0]!.sent.at(-1)).toMatchObject({
+      type: 'gallery',
+      people: [{ id: 'p1', name: 'Ada' }],
+    });
+
+    client.start(CONFIG);
+    const resent = workers[1]!.sent.find((m) => m.type === 'gallery');
+    expect(resent).toMatchObject({ people: [{ id: 'p1', name: 'Ada' }] });
+    // A copy: changing the caller's array later changes nothing sent.
+    descriptor[0] = 9;
+    const people = (resent as Extract<ToWorker, { type: 'gallery' }>).people;
+    expect(people[0]!.descriptors[0]![0]).toBeCloseTo(0.1);
+  });
+
+  test('a photo request resolves with its own answer', async () => {
+    const { client, worker } = readyClient();
+    const first = client.analyzePhoto(
+      fakeBitmap(),
+      DEFAULT_ANALYSIS_OPTIONS,
+      MATCH,
+    );
+    const second = client.analyzePhoto(
+      fakeBitmap(),
+      DEFAULT_ANALYSIS_OPTIONS,
+      MATCH,
+    );
+    const [a, b] = worker.sent.filter((m) => m.type === 'photo') as Extract<
+      ToWorker,
+      { type: 'photo' }
+    >[];
+    const photo = (width: number) => ({
+      width,
+      height: 10,
+      faces: [],
+      attemptsRun: 1,
+      padded: false,
+      thumbnails: [],
+    });
+    worker.answer({
+      type: 'photo-result',
+      requestId: b!.requestId,
+      photo: photo(2),
+    });
+    worker.answer({
+      type: 'request-error',
+      requestId: a!.requestId,
+      message: 'No pixels.',
+    });
+
+    await expect(second).resolves.toMatchObject({ width: 2 });
+    await expect(first).rejects.toThrow('No pixels.');
+  });
+
+  test('a photo before the models are ready is refused and closed', async () => {
+    const { client } = setUp();
+    client.start(CONFIG);
+    const bitmap = fakeBitmap();
+
+    await expect(
+      client.analyzePhoto(bitmap, DEFAULT_ANALYSIS_OPTIONS, MATCH),
+    ).rejects.toThrow('models are not ready');
+    expect(bitmap.closed).toBe(true);
+  });
+
+  test('requests in flight fail with a message when the worker restarts', async () => {
+    const { client } = readyClient();
+    const pending = client.rematch([new Float32Array(128)], MATCH);
+    client.start(CONFIG);
+
+    await expect(pending).rejects.toThrow('restarted');
+  });
+
+  test('a re-match resolves with the recognitions', async () => {
+    const { client, worker } = readyClient();
+    const pending = client.rematch([new Float32Array(128)], MATCH);
+    const sent = worker.sent.at(-1) as Extract<ToWorker, { type: 'match' }>;
+    worker.answer({
+      type: 'match-result',
+      requestId: sent.requestId,
+      recognitions: [{ name: null, unknownReason: 'empty' }],
+    });
+
+    await expect(pending).resolves.toEqual([
+      { name: null, unknownReason: 'empty' },
+    ]);
   });
 });

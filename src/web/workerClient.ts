@@ -4,9 +4,16 @@
  */
 import { batch, signal } from '@preact/signals';
 import type { BackendInfo, EngineConfig } from '../engine/config';
+import type { EnrolledPerson, MatchOptions } from '../engine/gallery/matcher';
 import type { ModelId, ModelProgress } from '../engine/models';
 import type { AnalysisOptions } from '../engine/options';
-import type { ErrorScope, FromWorker, ToWorker } from '../worker/protocol';
+import type {
+  ErrorScope,
+  FromWorker,
+  PhotoResult,
+  Recognition,
+  ToWorker,
+} from '../worker/protocol';
 import { FrameGate } from './frameGate';
 import { logger } from './log';
 
@@ -43,6 +50,12 @@ export function createInferenceWorker(): WorkerLike {
   }) as WorkerLike;
 }
 
+/** A request (photo, re-match) waiting for the worker's answer. */
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
 export class WorkerClient {
   readonly phase = signal<LoadPhase>('idle');
   readonly progress = signal<Partial<Record<ModelId, ModelProgress>>>({});
@@ -57,6 +70,9 @@ export class WorkerClient {
   readonly #resultListeners = new Set<(result: AnalysisResult) => void>();
   #worker: WorkerLike | null = null;
   #resetAfterFrame = 0;
+  #gallery: EnrolledPerson[] = [];
+  #nextRequestId = 1;
+  readonly #pending = new Map<number, Pending>();
 
   constructor(createWorker: WorkerFactory = createInferenceWorker) {
     this.#createWorker = createWorker;
@@ -93,6 +109,89 @@ export class WorkerClient {
     };
     this.#worker = worker;
     this.#post({ type: 'init', config });
+    this.#post({ type: 'gallery', people: this.#gallery });
+  }
+
+  /**
+   * The people faces are matched against, sent to the worker now and again
+   * whenever it restarts. Copies the descriptors: the caller's stay put.
+   */
+  setGallery(people: readonly EnrolledPerson[]): void {
+    this.#gallery = people.map((person) => ({
+      id: person.id,
+      name: person.name,
+      descriptors: person.descriptors.map((d) => Float32Array.from(d)),
+    }));
+    this.#post({ type: 'gallery', people: this.#gallery });
+  }
+
+  /**
+   * Analyses a still picture in the worker (it takes and closes `bitmap`).
+   * Rejects with a sentence when models are not ready or analysis fails.
+   */
+  analyzePhoto(
+    bitmap: ImageBitmap,
+    options: AnalysisOptions,
+    match: MatchOptions,
+  ): Promise<PhotoResult> {
+    return this.#request<PhotoResult>(
+      (requestId) => ({ type: 'photo', requestId, bitmap, options, match }),
+      [bitmap],
+      () => bitmap.close(),
+    );
+  }
+
+  /** Matches descriptors again, e.g. with a new threshold. */
+  rematch(
+    descriptors: readonly Float32Array[],
+    match: MatchOptions,
+  ): Promise<Recognition[]> {
+    return this.#request<Recognition[]>((requestId) => ({
+      type: 'match',
+      requestId,
+      descriptors: descriptors.map((d) => Float32Array.from(d)),
+      match,
+    }));
+  }
+
+  #request<T>(
+    message: (requestId: number) => ToWorker,
+    transfer: Transferable[] = [],
+    discard: () => void = () => undefined,
+  ): Promise<T> {
+    if (this.#worker === null || this.phase.peek() !== 'ready') {
+      discard();
+
+      return Promise.reject(
+        new Error(
+          'The models are not ready yet: wait for "Models ready", or press ' +
+            'Load models.',
+        ),
+      );
+    }
+    const requestId = this.#nextRequestId++;
+
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(requestId, {
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      this.#post(message(requestId), transfer);
+    });
+  }
+
+  #settle(requestId: number, outcome: { value: unknown } | Error): void {
+    const pending = this.#pending.get(requestId);
+    if (!pending) return;
+    this.#pending.delete(requestId);
+    if (outcome instanceof Error) pending.reject(outcome);
+    else pending.resolve(outcome.value);
+  }
+
+  #rejectPending(why: string): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const request of pending) request.reject(new Error(why));
   }
 
   /** Shows a load failure found before the worker could start. */
@@ -105,6 +204,9 @@ export class WorkerClient {
   stop(): void {
     this.#worker?.terminate();
     this.#worker = null;
+    this.#rejectPending(
+      'The analysis worker was restarted before it answered: try again.',
+    );
     this.#gate.reset();
     this.phase.value = 'idle';
   }
@@ -128,6 +230,7 @@ export class WorkerClient {
     bitmap: ImageBitmap,
     capturedAt: number,
     options: AnalysisOptions,
+    match: MatchOptions,
   ): void {
     if (this.#worker === null) {
       bitmap.close();
@@ -135,7 +238,7 @@ export class WorkerClient {
 
       return;
     }
-    this.#post({ type: 'frame', frameId, bitmap, capturedAt, options }, [
+    this.#post({ type: 'frame', frameId, bitmap, capturedAt, options, match }, [
       bitmap,
     ]);
   }
@@ -165,6 +268,7 @@ export class WorkerClient {
   }
 
   #fail(scope: LoadError['scope'], message: string): void {
+    this.#rejectPending(message);
     batch(() => {
       this.phase.value = 'failed';
       this.loadError.value = { scope, message };
@@ -200,6 +304,15 @@ export class WorkerClient {
         for (const listener of this.#resultListeners) listener(result);
         break;
       }
+      case 'photo-result':
+        this.#settle(message.requestId, { value: message.photo });
+        break;
+      case 'match-result':
+        this.#settle(message.requestId, { value: message.recognitions });
+        break;
+      case 'request-error':
+        this.#settle(message.requestId, new Error(message.message));
+        break;
       case 'error':
         if (message.scope === 'frame') {
           if (message.frameId !== undefined) {

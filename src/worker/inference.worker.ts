@@ -14,15 +14,18 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { Analyzer } from '../engine/analyzer';
+import { thumbnailBox, THUMBNAIL_SIDE } from '../engine/enrol/thumbnail';
+import type { EnrolledPerson } from '../engine/gallery/matcher';
 import { startBackend } from '../engine/backend';
 import type { EngineConfig } from '../engine/config';
 import { loadModels } from '../engine/models';
 import type { Runtime, Tensor3D } from '../engine/runtime';
 import { tfOf } from '../engine/runtime';
+import type { Box, PixelFrame } from '../engine/types';
 import { workerEnvironment } from './faceApiEnv';
 import { describeLoadError } from './loadErrors';
 import { allowWasmThreads } from './wasmThreads';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorker, Recognition, ToWorker } from './protocol';
 
 /**
  * The .wasm binaries as Vite emitted them (content-hashed, same origin), by
@@ -52,6 +55,9 @@ const scope = self as unknown as {
 
 /** Set once models are loaded; frames before that are refused. */
 let analyzer: Analyzer | null = null;
+
+/** The latest gallery sent, kept for an analyzer made after it came. */
+let gallery: EnrolledPerson[] = [];
 
 function post(message: FromWorker): void {
   scope.postMessage(message);
@@ -89,13 +95,14 @@ async function init(config: EngineConfig): Promise<void> {
   }
 
   analyzer = new Analyzer(runtime);
+  analyzer.setGallery(gallery);
   post({ type: 'ready', backend });
 }
 
 async function analyzeFrame(
   message: Extract<ToWorker, { type: 'frame' }>,
 ): Promise<void> {
-  const { frameId, bitmap, capturedAt, options } = message;
+  const { frameId, bitmap, capturedAt, options, match } = message;
   const tf = tfOf(runtime);
   let input: Tensor3D | null = null;
   try {
@@ -107,7 +114,7 @@ async function analyzeFrame(
     input = tf.browser.fromPixels(bitmap);
     bitmap.close();
 
-    const result = await analyzer.analyze(input, options, capturedAt);
+    const result = await analyzer.analyze(input, options, capturedAt, match);
 
     // Released before counting, so the figure shows what stays behind.
     input.dispose();
@@ -135,6 +142,113 @@ async function analyzeFrame(
   }
 }
 
+function setGallery(people: EnrolledPerson[]): void {
+  gallery = people;
+  try {
+    analyzer?.setGallery(people);
+  } catch (error) {
+    // The UI checks descriptors before sending; this is a last guard.
+    post({
+      type: 'error',
+      scope: 'frame',
+      message: `The gallery could not be used for matching: ${messageOf(error)}`,
+    });
+  }
+}
+
+/** A still picture: pixels, analysis, then a thumbnail per face. */
+async function analyzePhoto(
+  message: Extract<ToWorker, { type: 'photo' }>,
+): Promise<void> {
+  const { requestId, bitmap, options, match } = message;
+  try {
+    if (analyzer === null) {
+      throw new Error('Models are not loaded yet: load them, then try again.');
+    }
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (ctx === null) throw new Error('The worker has no 2D canvas.');
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const frame: PixelFrame = {
+      width: pixels.width,
+      height: pixels.height,
+      data: pixels.data,
+    };
+
+    const photo = await analyzer.analyzePhoto(frame, options, match);
+    const thumbnails = await Promise.all(
+      photo.faces.map((face) => thumbnail(canvas, face.box)),
+    );
+    post({ type: 'photo-result', requestId, photo: { ...photo, thumbnails } });
+  } catch (error) {
+    post({ type: 'request-error', requestId, message: messageOf(error) });
+  } finally {
+    bitmap.close();
+  }
+}
+
+/** A small JPEG data URL of the square around `face`. */
+async function thumbnail(source: OffscreenCanvas, face: Box): Promise<string> {
+  const box = thumbnailBox(face, source.width, source.height);
+  const canvas = new OffscreenCanvas(THUMBNAIL_SIDE, THUMBNAIL_SIDE);
+  const ctx = canvas.getContext('2d');
+  if (ctx === null) throw new Error('The worker has no 2D canvas.');
+  ctx.drawImage(
+    source,
+    box.x,
+    box.y,
+    box.width,
+    box.height,
+    0,
+    0,
+    THUMBNAIL_SIDE,
+    THUMBNAIL_SIDE,
+  );
+  const blob = await canvas.convertToBlob({
+    type: 'image/jpeg',
+    quality: 0.85,
+  });
+
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+
+  return `data:image/jpeg;base64,${btoa(binary)}`;
+}
+
+function rematch(message: Extract<ToWorker, { type: 'match' }>): void {
+  const { requestId, descriptors, match } = message;
+  try {
+    if (analyzer === null) throw new Error('Models are not loaded yet.');
+    const faces = analyzer.recognize(
+      descriptors.map((descriptor, i) => ({
+        id: i + 1,
+        box: { x: 0, y: 0, width: 0, height: 0 },
+        score: 0,
+        descriptor,
+        name: null,
+      })),
+      match,
+    );
+    const recognitions = faces.map((face): Recognition => {
+      const { name, personId, unknownReason, candidates } = face;
+      return {
+        name,
+        ...(personId !== undefined && { personId }),
+        ...(unknownReason !== undefined && { unknownReason }),
+        ...(candidates !== undefined && { candidates }),
+      };
+    });
+    post({ type: 'match-result', requestId, recognitions });
+  } catch (error) {
+    post({ type: 'request-error', requestId, message: messageOf(error) });
+  }
+}
+
 scope.onmessage = (event) => {
   const message = event.data;
   switch (message.type) {
@@ -146,6 +260,15 @@ scope.onmessage = (event) => {
       break;
     case 'reset':
       analyzer?.reset();
+      break;
+    case 'gallery':
+      setGallery(message.people);
+      break;
+    case 'photo':
+      void analyzePhoto(message);
+      break;
+    case 'match':
+      rematch(message);
       break;
   }
 };
