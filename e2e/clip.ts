@@ -74,6 +74,18 @@ export const SAMPLE1_FACES: Region = {
 };
 
 /**
+ * The five faces of sample5.jpg (1920x1398), found by the engine, with
+ * room around them: the front-left face is frontal, two others are turned
+ * past the enrolment gate's yaw limit.
+ */
+export const SAMPLE5_FACES: Region = {
+  left: 280,
+  top: 120,
+  width: 1400,
+  height: 1110,
+};
+
+/**
  * Renders the frames of a clip: each photo in turn, its kept region fully in
  * view, drifting slowly around the frame centre so the camera looks live.
  * Returns JPEG buffers.
@@ -167,6 +179,21 @@ export async function writeSampleClip(
   await writeMjpegClip(
     outPath,
     [{ path: samplePhotoPath(1), keepInView: SAMPLE1_FACES }],
+    options,
+  );
+}
+
+/**
+ * The recognition tests' clip: sample5.jpg's five faces, 640x480, 60
+ * frames. Its front-left face is frontal enough to enrol from any frame.
+ */
+export async function writeGroupClip(
+  outPath: string,
+  options: ClipOptions = {},
+): Promise<void> {
+  await writeMjpegClip(
+    outPath,
+    [{ path: samplePhotoPath(5), keepInView: SAMPLE5_FACES }],
     options,
   );
 }

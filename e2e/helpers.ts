@@ -17,10 +17,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const SCREENSHOT_DIR = `${root}.cache/e2e/screenshots`;
 
 /** Launches the Chromium that global setup found, with the fake camera. */
-export function launchBrowser(camera: CameraMode): Promise<Browser> {
+export function launchBrowser(
+  camera: CameraMode,
+  clip: AppOptions['clip'] = 'default',
+): Promise<Browser> {
+  const clipPath = inject(clip === 'group' ? 'groupClipPath' : 'clipPath');
+
   return chromium.launch({
     executablePath: inject('chromiumPath'),
-    args: chromiumArgs(camera, inject('clipPath')),
+    args: chromiumArgs(camera, clipPath),
   });
 }
 
@@ -51,6 +56,11 @@ export interface AppSession {
 export interface AppOptions {
   /** Defaults to 'granted'. */
   camera?: CameraMode;
+  /**
+   * What the camera shows: 'default' sample1.jpg's three faces, 'group'
+   * sample5.jpg's five. Defaults to 'default'.
+   */
+  clip?: 'default' | 'group';
 }
 
 /**
@@ -82,7 +92,10 @@ export function useApp(options: AppOptions = {}): AppSession {
     session.problems = [];
     session.blocked = [];
     session.server = await startServer();
-    session.browser = await launchBrowser(options.camera ?? 'granted');
+    session.browser = await launchBrowser(
+      options.camera ?? 'granted',
+      options.clip,
+    );
     session.context = await session.browser.newContext({
       viewport: { width: 1280, height: 900 },
     });

@@ -1,12 +1,17 @@
 /**
  * The page: the camera view with the status line and the faces under it on
- * the left, the settings panels on the right.
+ * the left; models, camera, photo, enrolment, recognition, gallery and
+ * detection panels on the right.
  */
 import { CameraPanel } from './components/CameraPanel';
 import { CameraView } from './components/CameraView';
 import { DetectionPanel } from './components/DetectionPanel';
+import { EnrolPanel } from './components/EnrolPanel';
 import { FacesPanel } from './components/FacesPanel';
+import { GalleryPanel } from './components/GalleryPanel';
 import { ModelsPanel } from './components/ModelsPanel';
+import { PhotoPanel } from './components/PhotoPanel';
+import { RecognitionPanel } from './components/RecognitionPanel';
 import { StatusLine } from './components/StatusLine';
 import type { Services } from './services';
 
@@ -29,6 +34,10 @@ export function App({ services }: { services: Services }) {
         <div class="panels">
           <ModelsPanel services={services} />
           <CameraPanel services={services} />
+          <PhotoPanel services={services} />
+          <EnrolPanel services={services} />
+          <RecognitionPanel services={services} />
+          <GalleryPanel gallery={services.gallery} />
           <DetectionPanel services={services} />
         </div>
       </main>

@@ -2,7 +2,10 @@
  * The camera's life: open, feed frames to the worker and the canvas, stop,
  * and recover from failures with a message and Retry camera.
  */
-import { batch, signal } from '@preact/signals';
+import type { Signal } from '@preact/signals';
+import { batch, effect, signal } from '@preact/signals';
+import type { TrackedFace } from '../engine/types';
+import type { PhotoResult } from '../worker/protocol';
 import type { CameraDevice, CameraError, OpenCamera } from './camera';
 import {
   cameraEndedError,
@@ -12,9 +15,11 @@ import {
 } from './camera';
 import { logger } from './log';
 import type { OverlaySwitches } from './overlay';
+import { faceAt } from './overlay';
 import { CanvasRenderer } from './renderer';
 import type { Settings } from './settings';
 import type { SettingsStore } from './settingsStore';
+import type { Still, StillController } from './stillView';
 import { onVideoFrames } from './videoFrames';
 import type { WorkerClient } from './workerClient';
 
@@ -38,17 +43,26 @@ export class CameraController {
   readonly error = signal<CameraError | null>(null);
   readonly devices = signal<CameraDevice[]>([]);
 
+  /** The face drawn highlighted: a track id live, a face id on a still. */
+  readonly selectedId: Signal<number | null> = signal(null);
+
   readonly #client: WorkerClient;
   readonly #store: SettingsStore;
+  readonly #stills: StillController | null;
   #renderer: CanvasRenderer | null = null;
   #camera: OpenCamera | null = null;
   #stopFrames: (() => void) | null = null;
   /** Bumped by every start and stop, so a slow start cannot win late. */
   #generation = 0;
 
-  constructor(client: WorkerClient, store: SettingsStore) {
+  constructor(
+    client: WorkerClient,
+    store: SettingsStore,
+    stills: StillController | null = null,
+  ) {
     this.#client = client;
     this.#store = store;
+    this.#stills = stills;
   }
 
   /** Gives the controller the view canvas; returns a detach function. */
@@ -59,7 +73,24 @@ export class CameraController {
     navigator.mediaDevices?.addEventListener('devicechange', onDeviceChange);
     void this.refreshDevices();
 
+    // A still is drawn whenever it, the selection or the settings change;
+    // back to the live view (or the idle picture) when it closes.
+    let hadStill = false;
+    const stopStills = effect(() => {
+      const still = this.#stills?.still.value ?? null;
+      const selectedId = this.selectedId.value;
+      const settings = this.#store.settings.value;
+      if (still !== null) {
+        this.#drawStill(still, selectedId, overlaySwitches(settings));
+      } else if (hadStill && this.phase.peek() !== 'on') {
+        this.#paintIdle();
+      }
+      if ((still !== null) !== hadStill) this.selectedId.value = null;
+      hadStill = still !== null;
+    });
+
     return () => {
+      stopStills();
       navigator.mediaDevices?.removeEventListener(
         'devicechange',
         onDeviceChange,
@@ -67,6 +98,71 @@ export class CameraController {
       this.stop();
       this.#renderer = null;
     };
+  }
+
+  /** The faces the view shows now: the still's, else the live result's. */
+  get faces(): readonly TrackedFace[] {
+    const still = this.#stills?.still.peek() ?? null;
+    if (still !== null) return still.photo?.faces ?? [];
+
+    return this.#client.result.peek()?.faces ?? [];
+  }
+
+  /** The face under a pointer event on the canvas, if any. */
+  faceAtPointer(event: {
+    offsetX: number;
+    offsetY: number;
+  }): TrackedFace | null {
+    const renderer = this.#renderer;
+    if (renderer === null) return null;
+    const still = this.#stills?.still.peek() ?? null;
+    const frame = still?.photo ?? this.#client.result.peek();
+    if (!frame) return null;
+    const mirror = still
+      ? still.mirror
+      : this.#store.settings.peek().display.mirror;
+    const point = renderer.sourcePoint(event, frame, mirror);
+
+    return faceAt(this.faces, point);
+  }
+
+  /** Whether the live view is mirrored (selfie view). */
+  get mirror(): boolean {
+    return this.#store.settings.peek().display.mirror;
+  }
+
+  /** Analyses a snapshot as a still, without showing it. */
+  analyzeSnapshot(bitmap: ImageBitmap): Promise<PhotoResult> {
+    const { analysis, match } = this.#store.settings.peek();
+
+    return this.#client.analyzePhoto(bitmap, analysis, match);
+  }
+
+  /** The camera's current frame as a bitmap, for enrolment. */
+  async snapshot(): Promise<ImageBitmap> {
+    const camera = this.#camera;
+    if (camera === null || this.phase.peek() !== 'on') {
+      throw new Error('The camera is off: press Start camera first.');
+    }
+
+    return createImageBitmap(camera.video);
+  }
+
+  #drawStill(
+    still: Still,
+    selectedId: number | null,
+    overlays: OverlaySwitches,
+  ): void {
+    const renderer = this.#renderer;
+    if (renderer === null) return;
+    renderer.drawStill(still.bitmap, {
+      width: still.bitmap.width,
+      height: still.bitmap.height,
+      faces: still.photo?.faces ?? [],
+      overlays,
+      mirror: still.mirror,
+      selectedId,
+    });
   }
 
   async start(): Promise<void> {
@@ -154,6 +250,7 @@ export class CameraController {
   }
 
   #paintIdle(): void {
+    if (this.#stills?.still.peek()) return;
     const message =
       this.phase.peek() === 'starting'
         ? 'Starting camera…'
@@ -166,12 +263,15 @@ export class CameraController {
     const camera = this.#camera;
     const renderer = this.#renderer;
     if (camera === null || renderer === null) return;
+    // A still on show pauses the live view: nothing drawn or analysed.
+    if (this.#stills?.still.peek()) return;
     const settings = this.#store.settings.peek();
 
     renderer.draw(camera.video, {
       result: this.#client.result.peek(),
       overlays: overlaySwitches(settings),
       mirror: settings.display.mirror,
+      selectedId: this.selectedId.peek(),
     });
 
     const frameId = this.#client.reserveFrame();

@@ -8,6 +8,7 @@ import type {
   ExpressionScores,
   StageTimings,
   TrackedFace,
+  UnknownReason,
 } from '../engine/types';
 import { EXPRESSIONS } from '../engine/types';
 
@@ -122,6 +123,23 @@ export function genderText(face: TrackedFace): string | null {
 /** The name to show, or "Unknown" until the gallery knows the face. */
 export function nameText(face: TrackedFace): string {
   return face.name ?? 'Unknown';
+}
+
+/** Why a face is Unknown, in a few words. */
+export function unknownReasonText(reason: UnknownReason): string {
+  switch (reason) {
+    case 'empty':
+      return 'nobody enrolled';
+    case 'threshold':
+      return 'nobody close enough';
+    case 'ambiguous':
+      return 'two people too alike to tell';
+  }
+}
+
+/** A descriptor distance, "0.42". */
+export function distanceText(distance: number): string {
+  return distance.toFixed(2);
 }
 
 /** "1.2 MB", "340 kB" for model download sizes. */

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { TrackedFace } from '../engine/types';
 import type { OverlaySwitches } from './overlay';
-import { ViewMapping, overlaysDrawn, overlaysFor } from './overlay';
+import { ViewMapping, faceAt, overlaysDrawn, overlaysFor } from './overlay';
 
 const ALL_ON: OverlaySwitches = {
   boxes: true,
@@ -121,4 +121,55 @@ test('overlaysDrawn unites the faces and keeps the order', () => {
     overlaysDrawn([onlyBox, withAge], { ...ALL_ON, names: false }),
   ).toEqual(['boxes', 'age-gender']);
   expect(overlaysDrawn([], ALL_ON)).toEqual([]);
+});
+
+describe('ViewMapping.toSource', () => {
+  test.each([
+    ['plain', false],
+    ['mirrored', true],
+  ])('undoes point() when %s', (_, mirror) => {
+    const mapping = new ViewMapping(
+      { width: 640, height: 480 },
+      { width: 1280, height: 960 },
+      mirror,
+    );
+    for (const p of [
+      { x: 0, y: 0 },
+      { x: 123.5, y: 45 },
+      { x: 640, y: 480 },
+    ]) {
+      const back = mapping.toSource(mapping.point(p));
+      expect(back.x).toBeCloseTo(p.x);
+      expect(back.y).toBeCloseTo(p.y);
+    }
+  });
+
+  test('a click on the left of a mirrored view is on the right of the frame', () => {
+    const mapping = new ViewMapping(
+      { width: 640, height: 480 },
+      { width: 640, height: 480 },
+      true,
+    );
+    expect(mapping.toSource({ x: 10, y: 20 })).toEqual({ x: 630, y: 20 });
+  });
+});
+
+describe('faceAt', () => {
+  const big = face({ id: 1, box: { x: 0, y: 0, width: 300, height: 300 } });
+  const small = face({ id: 2, box: { x: 100, y: 100, width: 50, height: 50 } });
+  const apart = face({ id: 3, box: { x: 400, y: 0, width: 80, height: 80 } });
+
+  test.each([
+    ['inside one box', { x: 420, y: 40 }, 3],
+    ['inside two boxes: the smaller wins', { x: 120, y: 120 }, 2],
+    ['only in the big box', { x: 10, y: 10 }, 1],
+    ['on an edge', { x: 480, y: 80 }, 3],
+    ['outside every box', { x: 350, y: 350 }, null],
+  ])('%s', (_, point, want) => {
+    expect(faceAt([big, small, apart], point)?.id ?? null).toBe(want);
+  });
+
+  test('no faces, no face', () => {
+    expect(faceAt([], { x: 0, y: 0 })).toBeNull();
+  });
 });

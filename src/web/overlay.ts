@@ -48,6 +48,13 @@ export class ViewMapping {
     return { x: this.#mirror ? this.#width - x : x, y: p.y * this.#sy };
   }
 
+  /** A view pixel back in source-frame pixels (a click on the canvas). */
+  toSource(p: Point): Point {
+    const x = this.#mirror ? this.#width - p.x : p.x;
+
+    return { x: x / this.#sx, y: p.y / this.#sy };
+  }
+
   /** The box in view pixels; x stays the left edge after mirroring. */
   box(b: Box): Box {
     const width = b.width * this.#sx;
@@ -60,6 +67,31 @@ export class ViewMapping {
       height: b.height * this.#sy,
     };
   }
+}
+
+/**
+ * The face whose box holds `point` (source pixels); the smallest such box
+ * when boxes overlap, so a face in front of a larger one can be picked.
+ */
+export function faceAt<T extends { box: Box }>(
+  faces: readonly T[],
+  point: Point,
+): T | null {
+  let best: T | null = null;
+  for (const face of faces) {
+    const { x, y, width, height } = face.box;
+    const inside =
+      point.x >= x &&
+      point.x <= x + width &&
+      point.y >= y &&
+      point.y <= y + height;
+    if (!inside) continue;
+    if (best === null || width * height < best.box.width * best.box.height) {
+      best = face;
+    }
+  }
+
+  return best;
 }
 
 /** The overlay kinds that a face actually gets with these switches. */

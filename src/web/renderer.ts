@@ -21,6 +21,7 @@ import {
 } from './overlay';
 
 const BOX_COLOUR = '#3ddc97';
+const SELECTED_COLOUR = '#4cc9f0';
 const LANDMARK_COLOUR = '#ffd166';
 const LABEL_BACKGROUND = 'rgba(0, 0, 0, 0.65)';
 const LABEL_TEXT = '#ffffff';
@@ -30,6 +31,19 @@ export interface DrawState {
   result: AnalysisResult | null;
   overlays: OverlaySwitches;
   mirror: boolean;
+  /** The face (track id) drawn highlighted; null for none. */
+  selectedId?: number | null;
+}
+
+/** A still picture (photo or snapshot) and what was found in it. */
+export interface StillDrawState {
+  /** Size of the picture analysed; faces are in its pixels. */
+  width: number;
+  height: number;
+  faces: readonly TrackedFace[];
+  overlays: OverlaySwitches;
+  mirror: boolean;
+  selectedId: number | null;
 }
 
 export class CanvasRenderer {
@@ -51,28 +65,85 @@ export class CanvasRenderer {
     const width = video.videoWidth;
     const height = video.videoHeight;
     if (width === 0 || height === 0) return;
-    if (this.#canvas.width !== width) this.#canvas.width = width;
-    if (this.#canvas.height !== height) this.#canvas.height = height;
-
-    // The picture: flipped as a whole in selfie view.
-    const ctx = this.#ctx;
-    ctx.save();
-    if (state.mirror) {
-      ctx.translate(width, 0);
-      ctx.scale(-1, 1);
-    }
-    ctx.drawImage(video, 0, 0, width, height);
-    ctx.restore();
+    this.#picture(video, width, height, state.mirror);
 
     // The overlays: coordinates mapped, text drawn the right way round.
     const { result } = state;
     if (result === null) return;
     const mapping = new ViewMapping(result, { width, height }, state.mirror);
     for (const face of result.faces) {
-      this.#drawFace(face, mapping, state.overlays);
+      this.#drawFace(
+        face,
+        mapping,
+        state.overlays,
+        face.id === state.selectedId,
+      );
     }
 
-    this.#afterDraw(result, state.overlays);
+    this.#markResult(result);
+    this.#setData(result.faces, state.overlays);
+  }
+
+  /**
+   * Draws a still picture at its own aspect ratio with its faces; no
+   * visage:result mark, since no live frame was analysed.
+   */
+  drawStill(picture: CanvasImageSource, state: StillDrawState): void {
+    const { width, height } = state;
+    if (width === 0 || height === 0) return;
+    this.#picture(picture, width, height, state.mirror);
+    const mapping = new ViewMapping(state, { width, height }, state.mirror);
+    for (const face of state.faces) {
+      this.#drawFace(
+        face,
+        mapping,
+        state.overlays,
+        face.id === state.selectedId,
+      );
+    }
+    this.#setData(state.faces, state.overlays);
+  }
+
+  /** Maps a pointer event on the canvas to source-frame pixels. */
+  sourcePoint(
+    event: { offsetX: number; offsetY: number },
+    frame: { width: number; height: number },
+    mirror: boolean,
+  ): { x: number; y: number } {
+    const canvas = this.#canvas;
+    const scaleX =
+      canvas.clientWidth > 0 ? canvas.width / canvas.clientWidth : 1;
+    const scaleY =
+      canvas.clientHeight > 0 ? canvas.height / canvas.clientHeight : 1;
+    const mapping = new ViewMapping(
+      frame,
+      { width: canvas.width, height: canvas.height },
+      mirror,
+    );
+
+    return mapping.toSource({
+      x: event.offsetX * scaleX,
+      y: event.offsetY * scaleY,
+    });
+  }
+
+  /** The picture, sized to the canvas and flipped as a whole in selfie view. */
+  #picture(
+    picture: CanvasImageSource,
+    width: number,
+    height: number,
+    mirror: boolean,
+  ): void {
+    if (this.#canvas.width !== width) this.#canvas.width = width;
+    if (this.#canvas.height !== height) this.#canvas.height = height;
+    const ctx = this.#ctx;
+    ctx.save();
+    if (mirror) {
+      ctx.translate(width, 0);
+      ctx.scale(-1, 1);
+    }
+    ctx.drawImage(picture, 0, 0, width, height);
+    ctx.restore();
   }
 
   /** Paints the idle picture shown while the camera is off. */
@@ -98,16 +169,17 @@ export class CanvasRenderer {
     face: TrackedFace,
     mapping: ViewMapping,
     switches: OverlaySwitches,
+    selected: boolean,
   ): void {
     const ctx = this.#ctx;
     const kinds = new Set(overlaysFor(face, switches));
     const box = mapping.box(face.box);
     const scale = Math.max(1, this.#canvas.width / 640);
-    ctx.lineWidth = 2 * scale;
+    ctx.lineWidth = (selected ? 4 : 2) * scale;
     ctx.font = `${Math.round(14 * scale)}px system-ui, sans-serif`;
 
-    if (kinds.has('boxes')) {
-      ctx.strokeStyle = BOX_COLOUR;
+    if (kinds.has('boxes') || selected) {
+      ctx.strokeStyle = selected ? SELECTED_COLOUR : BOX_COLOUR;
       ctx.strokeRect(box.x, box.y, box.width, box.height);
     }
 
@@ -174,8 +246,8 @@ export class CanvasRenderer {
     ctx.textBaseline = 'alphabetic';
   }
 
-  /** Marks a newly drawn result and keeps the canvas data attributes. */
-  #afterDraw(result: AnalysisResult, switches: OverlaySwitches): void {
+  /** Marks a newly drawn live result for the benchmarks. */
+  #markResult(result: AnalysisResult): void {
     if (result.frameId !== this.#markedFrameId) {
       this.#markedFrameId = result.frameId;
       performance.mark('visage:result', {
@@ -185,14 +257,17 @@ export class CanvasRenderer {
         },
       });
     }
+  }
 
-    const faces = String(result.faces.length);
+  /** Keeps the canvas data attributes the tests read. */
+  #setData(list: readonly TrackedFace[], switches: OverlaySwitches): void {
+    const faces = String(list.length);
     if (faces !== this.#dataFaces) {
       this.#dataFaces = faces;
       this.#canvas.dataset.faces = faces;
     }
-    if (result.faces.length > 0) {
-      const overlays = overlaysDrawn(result.faces, switches).join(' ');
+    if (list.length > 0) {
+      const overlays = overlaysDrawn(list, switches).join(' ');
       if (overlays !== this.#dataOverlays) {
         this.#dataOverlays = overlays;
         this.#canvas.dataset.overlays = overlays;

@@ -146,3 +146,44 @@ export function Panel(props: PanelProps) {
     </section>
   );
 }
+
+interface FileFieldProps {
+  label: string;
+  accept: string;
+  multiple?: boolean;
+  disabled?: boolean;
+  /** Called with the chosen files; the input is cleared afterwards. */
+  onFiles: (files: File[]) => void;
+}
+
+/**
+ * A labelled file input. It is cleared after each choice, so choosing the
+ * same file again works.
+ */
+export function FileField(props: FileFieldProps) {
+  const id = useId();
+
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <input
+        id={id}
+        type="file"
+        accept={props.accept}
+        multiple={props.multiple ?? false}
+        disabled={props.disabled ?? false}
+        onChange={(event) => {
+          const input = event.currentTarget;
+          const files = [...(input.files ?? [])];
+          input.value = '';
+          if (files.length > 0) props.onFiles(files);
+        }}
+      />
+    </div>
+  );
+}
+
+/** Image files among dropped items, in the order dropped. */
+export function droppedImages(event: DragEvent): File[] {
+  return [...(event.dataTransfer?.files ?? [])];
+}
