@@ -268,6 +268,70 @@ app.step(
 );
 
 app.step(
+  'a photo is analysed on the canvas with names, and a face enrols from the panel',
+  async () => {
+    const { page } = app;
+    await page.getByLabel('Analyse photo').setInputFiles(SAMPLE5);
+    await waitFor(
+      page,
+      'the photo with its five faces',
+      async () =>
+        (await cameraView(page).getAttribute('data-faces')) === '5' &&
+        (await faceRows(page).count()) === 5,
+      STEP_MS,
+    );
+    await page
+      .getByText('Showing sample5.jpg: 5 faces.')
+      .waitFor({ state: 'visible', timeout: 10_000 });
+    const size = await cameraView(page).evaluate(
+      (canvas: HTMLCanvasElement) => [canvas.width, canvas.height],
+    );
+    expect(size).toEqual([1920, 1398]);
+    await waitForName(page, 'Ada');
+    await waitForName(page, 'Bea');
+
+    // Enrolling Ada's face again from here is refused as a near-duplicate.
+    await page.getByRole('textbox', { name: 'Name' }).fill('Ada');
+    for (const row of await faceRows(page).all()) {
+      if ((await faceFields(row)).Name !== 'Ada') continue;
+      await row.getByRole('button', { name: /^Enrol Face \d+$/ }).click();
+      break;
+    }
+    await waitForResult(page, /sample5\.jpg: not added\. Almost the same/);
+
+    await page.getByRole('button', { name: 'Back to camera' }).click();
+    await waitForName(page, 'Ada');
+  },
+  STEP_MS,
+);
+
+app.step(
+  'guided enrolment prompts, refuses near-duplicates and can be stopped',
+  async () => {
+    const { page } = app;
+    await page.getByRole('textbox', { name: 'Name' }).fill('Ada');
+    await page.getByRole('button', { name: 'Guided enrolment' }).click();
+    const guided = page.getByRole('status', { name: 'Guided enrolment' });
+    await guided.waitFor({ state: 'visible', timeout: STEP_MS });
+    expect(await guided.textContent()).toContain('Look straight at the camera');
+    // The clip is one still picture of her: every try is a duplicate.
+    await waitFor(
+      page,
+      'a refusal in the guided enrolment',
+      async () =>
+        ((await guided.textContent()) ?? '').includes('Almost the same'),
+      STEP_MS,
+    );
+    await page.getByRole('button', { name: 'Stop guided enrolment' }).click();
+    await waitForResult(page, 'Guided enrolment cancelled: nothing was added.');
+    await expect(
+      page.getByRole('listitem', { name: 'Ada' }).textContent(),
+    ).resolves.toContain('1 sample');
+  },
+  STEP_MS,
+);
+
+app.step(
   'a photo with no face and a broken file each get their message',
   async () => {
     const { page } = app;
