@@ -166,3 +166,76 @@ describe('tensor hygiene', () => {
     image.dispose();
   }, 240_000);
 });
+
+describe('recognition in the analyzer', () => {
+  it('names the enrolled face in a later frame and leaves the others Unknown', async () => {
+    const analyzer = new Analyzer(runtime);
+    const photo = photos[4]!;
+    const first = await analyzer.analyzePhoto(photo, DEFAULT_ANALYSIS_OPTIONS);
+    expect(first.faces).toHaveLength(5);
+    expect(first.faces.every((f) => f.unknownReason === 'empty')).toBe(true);
+    expect(first.faces.every((f) => f.quality.metrics.sizePx > 100)).toBe(true);
+
+    const enrolled = first.faces[0]!;
+    analyzer.setGallery([
+      { id: 'p1', name: 'First', descriptors: [enrolled.descriptor!] },
+    ]);
+    expect(analyzer.gallerySize).toBe(1);
+
+    const result = await analyzer.analyze(photo, DEFAULT_ANALYSIS_OPTIONS, 0);
+    const named = result.faces.filter((f) => f.name === 'First');
+    expect(named).toHaveLength(1);
+    expect(named[0]!.personId).toBe('p1');
+    expect(named[0]!.candidates?.[0]?.distance).toBeLessThan(0.2);
+    const others = result.faces.filter((f) => f.name !== 'First');
+    expect(others).toHaveLength(4);
+    for (const face of others) {
+      expect(face.name).toBeNull();
+      expect(face.unknownReason).toBe('threshold');
+      expect(face.candidates?.[0]?.name).toBe('First');
+    }
+
+    // The strictest threshold still names it: the same photo is that close.
+    const strict = analyzer.recognize([{ ...named[0]!, name: null }], {
+      threshold: 0.3,
+    });
+    expect(strict[0]!.name).toBe('First');
+  }, 60_000);
+
+  it('leaves faces without a descriptor (recognition off) unnamed', () => {
+    const analyzer = new Analyzer(runtime);
+    analyzer.setGallery([
+      { id: 'p1', name: 'A', descriptors: [new Float32Array(128)] },
+    ]);
+    const [face] = analyzer.recognize([
+      { id: 1, name: null, score: 1, box: { x: 0, y: 0, width: 9, height: 9 } },
+    ]);
+    expect(face).toEqual({
+      id: 1,
+      name: null,
+      score: 1,
+      box: { x: 0, y: 0, width: 9, height: 9 },
+    });
+  });
+
+  it('calls two equally close people ambiguous', () => {
+    const analyzer = new Analyzer(runtime);
+    const query = new Float32Array(128).fill(0.01);
+    analyzer.setGallery([
+      { id: 'a', name: 'A', descriptors: [query] },
+      { id: 'b', name: 'B', descriptors: [query] },
+    ]);
+    const [face] = analyzer.recognize([
+      {
+        id: 1,
+        name: null,
+        score: 1,
+        box: { x: 0, y: 0, width: 9, height: 9 },
+        descriptor: query,
+      },
+    ]);
+    expect(face!.name).toBeNull();
+    expect(face!.unknownReason).toBe('ambiguous');
+    expect(face!.candidates?.map((c) => c.name).sort()).toEqual(['A', 'B']);
+  });
+});
