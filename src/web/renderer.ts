@@ -254,6 +254,7 @@ export class CanvasRenderer {
         detail: {
           faces: result.faces.length,
           latencyMs: performance.now() - result.capturedAt,
+          tensors: result.numTensors,
         },
       });
     }
