@@ -10,10 +10,10 @@ import { detectForEnrolment } from './enrol/photo';
 import type { QualityResult } from './enrol/quality';
 import { checkQuality } from './enrol/quality';
 import type { AnalysisOptions } from './options';
-import { analyzeFrame, frameToTensor } from './pipeline';
+import { frameToTensor } from './pipeline';
 import type { Runtime, Tensor3D } from './runtime';
 import { tfOf } from './runtime';
-import { Tracker } from './tracker';
+import { LiveSession } from './tracking/live';
 import type { PixelFrame, StageTimings, TrackedFace } from './types';
 
 export interface AnalyzerResult {
@@ -48,14 +48,22 @@ export interface PhotoAnalysis {
 
 /** Analyses frames of one stream (a camera) with models already loaded. */
 export class Analyzer {
-  private readonly tracker = new Tracker();
+  private readonly sessions = {
+    follow: null as LiveSession | null,
+    detect: null as LiveSession | null,
+  };
   private matcher = new GalleryMatcher({ initialCapacity: 1 });
+  private match: Partial<MatchOptions> = DEFAULT_MATCH_OPTIONS;
 
   constructor(private readonly runtime: Runtime) {}
 
   /** Replaces the enrolled people that faces are matched against. */
   setGallery(people: readonly EnrolledPerson[]): void {
     this.matcher = GalleryMatcher.fromPeople(people);
+    // Faces in view are named again at once, not at their next descriptor.
+    for (const session of Object.values(this.sessions)) {
+      session?.rematchAll(this.matcher, this.match);
+    }
   }
 
   /** Samples enrolled in the gallery in use. */
@@ -102,27 +110,30 @@ export class Analyzer {
     const owned = isPixelFrame(input)
       ? frameToTensor(this.runtime, input)
       : null;
+    const image = owned ?? (input as Tensor3D);
+    const [height = 0, width = 0] = image.shape;
+    this.match = match;
+    const session = (this.sessions[options.tracking] ??= new LiveSession(
+      this.runtime,
+      { schedule: { mode: options.tracking } },
+    ));
     let frame;
     try {
-      frame = await analyzeFrame(
-        this.runtime,
-        owned ?? (input as Tensor3D),
+      frame = await session.analyze(
+        image,
         options,
+        timestampMs,
+        this.matcher,
+        match,
       );
     } finally {
       owned?.dispose();
     }
 
-    // TODO(#5): names are per frame; a vote per track should steady them.
-    const faces = this.recognize(
-      this.tracker.update(frame.faces, timestampMs, options.ageSmoothing),
-      match,
-    );
-
     return {
-      width: frame.width,
-      height: frame.height,
-      faces,
+      width,
+      height,
+      faces: frame.faces,
       timings: frame.timings,
       numTensors: tf.memory().numTensors,
     };
@@ -164,7 +175,8 @@ export class Analyzer {
 
   /** Forgets tracked faces, e.g. when the camera stops or changes. */
   reset(): void {
-    this.tracker.reset();
+    this.sessions.follow?.reset();
+    this.sessions.detect?.reset();
   }
 }
 

@@ -5,6 +5,14 @@
 
 export type DetectorKind = 'tiny' | 'ssd';
 
+/**
+ * How the live view finds faces frame to frame: 'follow' runs the detector
+ * on a cadence and follows each face by its landmarks in between, with the
+ * description networks scheduled per face; 'detect' runs everything on
+ * every frame.
+ */
+export type TrackingMode = 'follow' | 'detect';
+
 export interface AnalysisOptions {
   /** Which face detector runs. Defaults to 'tiny' (README: Detector). */
   detector: DetectorKind;
@@ -26,6 +34,8 @@ export interface AnalysisOptions {
   recognition: boolean;
   /** Weight of the newest age in the moving average, 0.01..1. Defaults to 0.2. */
   ageSmoothing: number;
+  /** Live view scheduling (see TrackingMode). Defaults to 'follow'. */
+  tracking: TrackingMode;
 }
 
 /** Tiny Face Detector input sizes the net accepts: 128 to 608 by 32. */
@@ -45,6 +55,7 @@ export const DEFAULT_ANALYSIS_OPTIONS: Readonly<AnalysisOptions> = {
   ageGender: true,
   recognition: true,
   ageSmoothing: 0.2,
+  tracking: 'follow',
 };
 
 function clamp(value: number, min: number, max: number): number {
@@ -92,5 +103,9 @@ export function normalizeAnalysisOptions(input: unknown): AnalysisOptions {
     ageGender: booleanOr(raw.ageGender, d.ageGender),
     recognition: booleanOr(raw.recognition, d.recognition),
     ageSmoothing: clamp(numberOr(raw.ageSmoothing, d.ageSmoothing), 0.01, 1),
+    tracking:
+      raw.tracking === 'follow' || raw.tracking === 'detect'
+        ? raw.tracking
+        : d.tracking,
   };
 }

@@ -8,9 +8,11 @@ import type { AnalysisOptions } from './options';
 import type { FaceApiModule, Runtime, Tensor3D } from './runtime';
 import { tfOf } from './runtime';
 import type {
+  Box,
   ExpressionScores,
   FaceAnalysis,
   FrameAnalysis,
+  Point,
   StageTimings,
 } from './types';
 import { EXPRESSIONS } from './types';
@@ -30,37 +32,13 @@ export async function analyzeFrame(
   input: Tensor3D,
   options: AnalysisOptions,
 ): Promise<FrameAnalysis> {
-  const { faceapi } = runtime;
-  const image = input as unknown as FaceApiTensor3D;
   const [height, width] = input.shape;
-  const timings: StageTimings = {
-    detectMs: 0,
-    landmarksMs: 0,
-    expressionsMs: 0,
-    ageGenderMs: 0,
-    descriptorMs: 0,
-  };
-  const time = async <T>(
-    stage: keyof StageTimings,
-    work: () => Promise<T>,
-  ): Promise<T> => {
-    const start = performance.now();
-    const result = await work();
-    timings[stage] = performance.now() - start;
-    return result;
-  };
+  const timings = emptyTimings();
 
-  // Detect: highest scores first, at most maxFaces, none too small to read.
-  const detections = (
-    await time('detectMs', () => detect(runtime, image, options))
-  )
-    .filter(({ box }) => box.width >= MIN_FACE_PX && box.height >= MIN_FACE_PX)
-    .sort((a, b) => b.score - a.score)
-    .slice(0, options.maxFaces);
-  const faces: FaceAnalysis[] = detections.map((detection) => ({
-    box: plainBox(detection.box),
-    score: detection.score,
-  }));
+  const detected = await timed(timings, 'detectMs', () =>
+    detectFaces(runtime, input, options),
+  );
+  const faces: FaceAnalysis[] = detected.map((face) => ({ ...face }));
 
   const needsAlignment =
     options.expressions || options.ageGender || options.recognition;
@@ -68,76 +46,259 @@ export async function analyzeFrame(
     return { width, height, faces, timings };
   }
 
-  // Landmarks on the detector's crops; they give the aligned face box.
-  const withLandmarks = await time('landmarksMs', async () => {
-    const crops = await faceapi.extractFaceTensors(image, detections);
-    try {
-      const marks = asArray(
-        await faceapi.nets.faceLandmark68Net.detectLandmarks(crops),
-      );
-      return detections.map((detection, i) =>
-        faceapi.extendWithFaceLandmarks(
-          faceapi.extendWithFaceDetection({}, detection),
-          marks[i] as InstanceType<FaceApiModule['FaceLandmarks68']>,
-        ),
-      );
-    } finally {
-      crops.forEach((crop) => crop.dispose());
-    }
-  });
-  withLandmarks.forEach((result, i) => {
+  const marks = await timed(timings, 'landmarksMs', () =>
+    landmarksFor(runtime, input, faces),
+  );
+  marks.forEach((mark, i) => {
     const face = faces[i];
-    if (face) face.landmarks = result.landmarks.positions.map(plainPoint);
+    if (face) face.landmarks = mark.landmarks;
   });
   if (!needsAlignment) return { width, height, faces, timings };
 
-  // Align: one crop per face, shared by the three networks below.
+  const all = faces.map(() => true);
+  const described = await describeFaces(
+    runtime,
+    input,
+    marks.map((mark) => mark.alignedBox),
+    {
+      expressions: options.expressions ? all : [],
+      ageGender: options.ageGender ? all : [],
+      descriptor: options.recognition ? all : [],
+    },
+    timings,
+  );
+  described.forEach((result, i) => {
+    const face = faces[i];
+    if (face) Object.assign(face, result);
+  });
+
+  return { width, height, faces, timings };
+}
+
+/** Zero for every stage. */
+export function emptyTimings(): StageTimings {
+  return {
+    detectMs: 0,
+    landmarksMs: 0,
+    expressionsMs: 0,
+    ageGenderMs: 0,
+    descriptorMs: 0,
+  };
+}
+
+/** Runs `work`, adding its wall time to `timings[stage]`. */
+export async function timed<T>(
+  timings: StageTimings,
+  stage: keyof StageTimings,
+  work: () => Promise<T>,
+): Promise<T> {
+  const start = performance.now();
+  try {
+    return await work();
+  } finally {
+    timings[stage] += performance.now() - start;
+  }
+}
+
+/**
+ * The chosen detector on one image: faces highest score first, at most
+ * maxFaces, none too small to read.
+ */
+export async function detectFaces(
+  runtime: Runtime,
+  input: Tensor3D,
+  options: AnalysisOptions,
+): Promise<{ box: Box; score: number }[]> {
+  const image = input as unknown as FaceApiTensor3D;
+  const detections = await detect(runtime, image, options);
+
+  return detections
+    .filter(({ box }) => box.width >= MIN_FACE_PX && box.height >= MIN_FACE_PX)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, options.maxFaces)
+    .map((detection) => ({
+      box: plainBox(detection.box),
+      score: detection.score,
+    }));
+}
+
+/** 68 landmarks of one face and the aligned box the other nets read. */
+export interface FaceLandmarkResult {
+  landmarks: Point[];
+  alignedBox: Box;
+}
+
+/**
+ * The 68-point landmarks of each face, read from a crop of `boxes` (the
+ * detector's boxes, or boxes that follow a face between detector runs),
+ * in image pixels, with the aligned box of each. One batch for all faces.
+ */
+export async function landmarksFor(
+  runtime: Runtime,
+  input: Tensor3D,
+  faces: readonly { box: Box; score?: number }[],
+): Promise<FaceLandmarkResult[]> {
+  if (faces.length === 0) return [];
+  const { faceapi } = runtime;
+  const image = input as unknown as FaceApiTensor3D;
+  const [height, width] = input.shape;
+  const detections = faces.map((face) =>
+    toDetection(runtime, face.box, face.score ?? 1, width, height),
+  );
+  const crops = await faceapi.extractFaceTensors(image, detections);
+  try {
+    const marks = asArray(
+      await faceapi.nets.faceLandmark68Net.detectLandmarks(crops),
+    );
+
+    return detections.map((detection, i) => {
+      const result = faceapi.extendWithFaceLandmarks(
+        faceapi.extendWithFaceDetection({}, detection),
+        marks[i] as InstanceType<FaceApiModule['FaceLandmarks68']>,
+      );
+
+      return {
+        landmarks: result.landmarks.positions.map(plainPoint),
+        alignedBox: plainBox(result.alignedRect.box),
+      };
+    });
+  } finally {
+    crops.forEach((crop) => crop.dispose());
+  }
+}
+
+/** Which faces each aligned-crop network runs on (by index). */
+export interface DescribeRequest {
+  expressions: readonly boolean[];
+  ageGender: readonly boolean[];
+  descriptor: readonly boolean[];
+}
+
+/** What the aligned-crop networks said about one face. */
+export type FaceDescription = Pick<
+  FaceAnalysis,
+  'expressions' | 'age' | 'gender' | 'genderProbability' | 'descriptor'
+>;
+
+/**
+ * Expressions, age and gender, and descriptors on one aligned crop per
+ * face, each network batched over the faces asking for it. Faces asking
+ * for nothing are not cropped. Times are added to `timings`.
+ */
+export async function describeFaces(
+  runtime: Runtime,
+  input: Tensor3D,
+  alignedBoxes: readonly Box[],
+  request: DescribeRequest,
+  timings: StageTimings,
+): Promise<FaceDescription[]> {
+  const { faceapi } = runtime;
+  const image = input as unknown as FaceApiTensor3D;
+  const [height, width] = input.shape;
+  const results: FaceDescription[] = alignedBoxes.map(() => ({}));
+  const wanted = alignedBoxes
+    .map((_, i) => i)
+    .filter(
+      (i) =>
+        request.expressions[i] === true ||
+        request.ageGender[i] === true ||
+        request.descriptor[i] === true,
+    );
+  if (wanted.length === 0) return results;
+
   const aligned = await faceapi.extractFaceTensors(
     image,
-    withLandmarks.map((result) => result.alignedRect as FaceDetection),
+    wanted.map((i) =>
+      toDetection(runtime, alignedBoxes[i] as Box, 1, width, height),
+    ),
   );
+  /** The crops (and face indices) a network should run on. */
+  const subset = (flags: readonly boolean[]) => {
+    const picked = wanted
+      .map((face, slot) => ({ face, slot }))
+      .filter(({ face }) => flags[face] === true);
+
+    return {
+      faces: picked.map((p) => p.face),
+      crops: picked.map((p) => aligned[p.slot] as (typeof aligned)[number]),
+    };
+  };
   try {
-    if (options.expressions) {
-      const scores = await time('expressionsMs', async () =>
+    const forExpressions = subset(request.expressions);
+    if (forExpressions.crops.length > 0) {
+      const scores = await timed(timings, 'expressionsMs', async () =>
         asArray(
-          await faceapi.nets.faceExpressionNet.predictExpressions(aligned),
+          await faceapi.nets.faceExpressionNet.predictExpressions(
+            forExpressions.crops,
+          ),
         ),
       );
-      scores.forEach((score, i) => {
-        const face = faces[i];
-        if (face) face.expressions = expressionScores(score);
+      scores.forEach((score, k) => {
+        const result = results[forExpressions.faces[k] as number];
+        if (result) result.expressions = expressionScores(score);
       });
     }
 
-    if (options.ageGender) {
-      const predictions = await time('ageGenderMs', async () =>
-        asArray(await faceapi.nets.ageGenderNet.predictAgeAndGender(aligned)),
+    const forAgeGender = subset(request.ageGender);
+    if (forAgeGender.crops.length > 0) {
+      const predictions = await timed(timings, 'ageGenderMs', async () =>
+        asArray(
+          await faceapi.nets.ageGenderNet.predictAgeAndGender(
+            forAgeGender.crops,
+          ),
+        ),
       );
-      predictions.forEach((prediction, i) => {
-        const face = faces[i];
-        if (!face) return;
-        face.age = prediction.age;
-        face.gender = prediction.gender === 'male' ? 'male' : 'female';
-        face.genderProbability = prediction.genderProbability;
+      predictions.forEach((prediction, k) => {
+        const result = results[forAgeGender.faces[k] as number];
+        if (!result) return;
+        result.age = prediction.age;
+        result.gender = prediction.gender === 'male' ? 'male' : 'female';
+        result.genderProbability = prediction.genderProbability;
       });
     }
 
-    if (options.recognition) {
-      const descriptors = await time('descriptorMs', async () =>
+    const forDescriptor = subset(request.descriptor);
+    if (forDescriptor.crops.length > 0) {
+      const descriptors = await timed(timings, 'descriptorMs', async () =>
         asArray(
-          await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(aligned),
+          await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(
+            forDescriptor.crops,
+          ),
         ),
       );
-      descriptors.forEach((descriptor, i) => {
-        const face = faces[i];
-        if (face) face.descriptor = descriptor;
+      descriptors.forEach((descriptor, k) => {
+        const result = results[forDescriptor.faces[k] as number];
+        if (result) result.descriptor = descriptor;
       });
     }
   } finally {
     aligned.forEach((crop) => crop.dispose());
   }
 
-  return { width, height, faces, timings };
+  return results;
+}
+
+/** A face-api detection for a box in image pixels (clipped to the image). */
+function toDetection(
+  runtime: Runtime,
+  box: Box,
+  score: number,
+  width: number,
+  height: number,
+): FaceDetection {
+  const { faceapi } = runtime;
+  const left = Math.max(0, Math.min(width - 1, box.x));
+  const top = Math.max(0, Math.min(height - 1, box.y));
+  const right = Math.max(left + 1, Math.min(width, box.x + box.width));
+  const bottom = Math.max(top + 1, Math.min(height, box.y + box.height));
+  const relative = new faceapi.Rect(
+    left / width,
+    top / height,
+    (right - left) / width,
+    (bottom - top) / height,
+  );
+
+  return new faceapi.FaceDetection(score, relative, { width, height });
 }
 
 /** Runs the chosen detector with its own options. */

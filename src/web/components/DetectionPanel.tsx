@@ -2,7 +2,7 @@
  * Detector choice and its thresholds, face limit, and the overlay and
  * stage switches. Changes apply from the next frame.
  */
-import type { DetectorKind } from '../../engine/options';
+import type { DetectorKind, TrackingMode } from '../../engine/options';
 import { TINY_INPUT_SIZES } from '../../engine/options';
 import type { Services } from '../services';
 import { Checkbox, NumberField, Panel, Range, Select } from './fields';
@@ -10,6 +10,11 @@ import { Checkbox, NumberField, Panel, Range, Select } from './fields';
 const DETECTOR_OPTIONS: { value: DetectorKind; label: string }[] = [
   { value: 'tiny', label: 'Tiny Face Detector' },
   { value: 'ssd', label: 'SSD MobileNet v1' },
+];
+
+const TRACKING_OPTIONS: { value: TrackingMode; label: string }[] = [
+  { value: 'follow', label: 'Follow faces between detections' },
+  { value: 'detect', label: 'Detect on every frame' },
 ];
 
 const INPUT_SIZE_OPTIONS = TINY_INPUT_SIZES.map((size) => ({
@@ -61,6 +66,12 @@ export function DetectionPanel({ services }: { services: Services }) {
           onChange={(ssdMinConfidence) => update({ ssdMinConfidence })}
         />
       )}
+      <Select
+        label="Tracking"
+        value={analysis.tracking}
+        options={TRACKING_OPTIONS}
+        onChange={(tracking) => update({ tracking })}
+      />
       <NumberField
         label="Maximum faces"
         value={analysis.maxFaces}
