@@ -1,12 +1,17 @@
 /**
  * How fast is recognition against a large gallery? Enrols random unit
  * vectors (5 samples a person, seeded so runs repeat), then times queries
- * against our GalleryMatcher in each strategy and against face-api's own
+ * against our GalleryMatcher in each strategy, both ways it runs (the
+ * WebAssembly SIMD kernel, and plain JS), and against face-api's own
  * FaceMatcher on the same data, and prints milliseconds per query (median,
  * 90th percentile), build time and memory.
  *
  *   npm run bench:matcher -- [--sizes 1000,10000,100000,1000000]
  *                            [--queries 50] [--seed 1]
+ *                            [--kernels wasm-simd,js] [--no-face-api]
+ *
+ * The kernel's answers are compared with plain JS's, query by query: they
+ * must be the same to the last bit.
  *
  * Queries are enrolled samples with noise added (distance about 0.35), so
  * most have a true match. FaceMatcher runs only where one query is expected
@@ -21,6 +26,7 @@ import { GalleryMatcher } from '../src/engine/gallery/matcher';
 import type {
   EnrolledPerson,
   MatchStrategy,
+  MatcherKernel,
 } from '../src/engine/gallery/matcher';
 import { DESCRIPTOR_LENGTH } from '../src/engine/gallery/types';
 
@@ -55,12 +61,16 @@ function argValue(name: string, fallback: string): string {
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-/** Bytes the JS heap and array buffers hold, after a full collection. */
+/**
+ * Bytes the JS heap and memory outside it hold (array buffers and
+ * WebAssembly memories: `arrayBuffers` alone leaves the latter out), after a
+ * full collection.
+ */
 function memoryInUse(): number {
   gc();
   gc();
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
 }
 
 /** mulberry32: small, fast, and the same sequence for the same seed. */
@@ -179,32 +189,66 @@ interface Row {
 
 const MB = 1024 * 1024;
 
-/** Our rows, and the mean strategy's best distance per query. */
+/** The way a matcher runs, as the bench names it and as the option says. */
+const KERNELS: Record<string, MatcherKernel> = {
+  'wasm-simd': 'auto',
+  js: 'js',
+};
+
+const STRATEGIES: MatchStrategy[] = ['nearest', 'mean', 'centroid'];
+
+interface OursResult {
+  rows: Row[];
+  /** The mean strategy's best distance per query. */
+  meanBest: number[];
+  /** Every answer, per strategy, as JSON: to compare the two ways. */
+  answers: Map<MatchStrategy, string[]>;
+}
+
+/** Our rows for one way of running. */
 function benchOurs(
   data: Data,
   queryCount: number,
-): { rows: Row[]; meanBest: number[] } {
+  kernelName: string,
+): OursResult {
   const size = data.samples.length / DESCRIPTOR_LENGTH;
   const before = memoryInUse();
   const start = performance.now();
-  const matcher = GalleryMatcher.fromPeople(data.people);
+  const matcher = GalleryMatcher.fromPeople(data.people, {
+    kernel: KERNELS[kernelName]!,
+  });
   const buildMs = performance.now() - start;
   const memoryMb = (memoryInUse() - before) / MB;
+  if (matcher.kernel !== kernelName) {
+    throw new Error(
+      `asked for the ${kernelName} matcher, got ${matcher.kernel}: ` +
+        'does this runtime have WebAssembly SIMD?',
+    );
+  }
 
   const rows: Row[] = [];
-  for (const strategy of ['nearest', 'mean', 'centroid'] as MatchStrategy[]) {
+  const answers = new Map<MatchStrategy, string[]>();
+  for (const strategy of STRATEGIES) {
     const beforeQueries = memoryInUse();
     const options = { strategy, threshold: THRESHOLD };
+    const mine: string[] = [];
     const timing = timeQueries(data.queries, (query) => {
-      matcher.match(query, options);
+      mine.push(JSON.stringify(matcher.match(query, options)));
     });
+    answers.set(strategy, mine);
     const row: Row = {
       size,
-      matcher: `ours ${strategy}`,
+      matcher: `${kernelName} ${strategy}`,
       timing,
       queries: queryCount,
     };
-    if (strategy === 'nearest') Object.assign(row, { buildMs, memoryMb });
+    if (strategy === 'nearest') {
+      Object.assign(row, { buildMs, memoryMb });
+      const kernelMb = matcher.kernelMemoryBytes / MB;
+      if (kernelMb > 0) {
+        row.note = `memory: ${kernelMb.toFixed(1)} MB of it int8 rows`;
+      }
+    }
     if (strategy === 'centroid') {
       // Centroids are made on the first centroid query, counted here.
       row.memoryMb = (memoryInUse() - beforeQueries) / MB;
@@ -218,7 +262,21 @@ function benchOurs(
     (query) =>
       matcher.match(query, { strategy: 'mean' }).candidates[0]?.distance ?? NaN,
   );
-  return { rows, meanBest };
+  return { rows, meanBest, answers };
+}
+
+/** How many of the kernel's answers are plain JS's, to the last bit. */
+function agreement(a: OursResult, b: OursResult): string {
+  let same = 0;
+  let all = 0;
+  for (const [strategy, mine] of a.answers) {
+    const theirs = b.answers.get(strategy) ?? [];
+    mine.forEach((answer, i) => {
+      all++;
+      if (answer === theirs[i]) same++;
+    });
+  }
+  return `wasm-simd answers = js on ${same}/${all} queries`;
 }
 
 function benchFaceApi(
@@ -293,13 +351,36 @@ function formatRow(row: Row): string {
   ].join(' ');
 }
 
+const USAGE = `Times GalleryMatcher queries on random unit vectors.
+
+  npm run bench:matcher -- [options]
+
+  --sizes LIST      gallery sizes, default 1000,10000,100000,1000000
+  --queries N       timed queries a size and strategy, default 50
+  --seed N          data seed, default 1
+  --kernels LIST    wasm-simd, js or both (default), timed in that order
+  --no-face-api     skip face-api's FaceMatcher
+  --help            this text`;
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.info(USAGE);
+    return;
+  }
   const sizes = argValue('--sizes', '1000,10000,100000,1000000')
     .split(',')
     .map(Number)
     .filter((n) => Number.isInteger(n) && n > 0);
   const queryCount = Math.max(1, Number(argValue('--queries', '50')) || 50);
   const seed = Number(argValue('--seed', '1')) || 1;
+  const kernels = argValue('--kernels', 'wasm-simd,js').split(',');
+  const unknown = kernels.filter((name) => !(name in KERNELS));
+  if (unknown.length > 0) {
+    throw new Error(
+      `--kernels ${unknown.join(',')}: expected wasm-simd, js or both`,
+    );
+  }
+  const withFaceApi = !process.argv.includes('--no-face-api');
 
   const require = createRequire(import.meta.url);
   const faceapi =
@@ -331,8 +412,16 @@ async function main(): Promise<void> {
   let faceApiMsPerSample: number | undefined;
   for (const size of sizes) {
     const data = makeData(size, queryCount, seed);
-    const ours = benchOurs(data, queryCount);
-    for (const row of ours.rows) console.info(formatRow(row));
+    const results = kernels.map((name) => {
+      const result = benchOurs(data, queryCount, name);
+      for (const row of result.rows) console.info(formatRow(row));
+      return result;
+    });
+    const [first, second] = results;
+    if (first && second) {
+      console.info(`${' '.repeat(10)}${agreement(first, second)}`);
+    }
+    if (!withFaceApi || !first) continue;
 
     const projectedMs =
       faceApiMsPerSample === undefined ? 0 : faceApiMsPerSample * size;
@@ -348,14 +437,14 @@ async function main(): Promise<void> {
         }),
       );
     } else {
-      const row = benchFaceApi(faceapi, data, queryCount, ours.meanBest);
+      const row = benchFaceApi(faceapi, data, queryCount, first.meanBest);
       faceApiMsPerSample = (row.timing?.median ?? 0) / size;
       console.info(formatRow(row));
     }
   }
   console.info(
-    'memory: heapUsed + arrayBuffers growth while building; ' +
-      "face-api's includes its own Float32Array per sample.",
+    'memory: heapUsed + external (array buffers, WebAssembly memory) growth ' +
+      "while building; face-api's includes its own Float32Array per sample.",
   );
 }
 

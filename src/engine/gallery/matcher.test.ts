@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { KernelRows } from './kernelRows';
 import {
   DEFAULT_MATCH_OPTIONS,
   DescriptorError,
@@ -495,5 +496,244 @@ describe('against a brute-force reference', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+// The WebAssembly kernel only decides which rows to measure; measuring is the
+// JS pass's own arithmetic. So the two ways must agree to the last bit, ties
+// included, whatever the data: these tests run twins side by side.
+describe('WebAssembly kernel and plain JS', () => {
+  const strategies = ['nearest', 'mean', 'centroid'] as const;
+
+  /** mulberry32: a seeded source, so failures repeat. */
+  function prng(seed: number): () => number {
+    let state = seed >>> 0;
+    return () => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  function unit(random: () => number): Float32Array {
+    const out = Float32Array.from({ length: DESCRIPTOR_LENGTH }, () =>
+      Math.tan(Math.PI * (random() - 0.5)),
+    );
+    const norm = Math.hypot(...out);
+    return out.map((x) => x / norm);
+  }
+
+  /** The same people in a matcher each way. */
+  function twins(options = {}): [GalleryMatcher, GalleryMatcher] {
+    const wasm = new GalleryMatcher({ ...options, kernel: 'auto' });
+    const js = new GalleryMatcher({ ...options, kernel: 'js' });
+    expect([wasm.kernel, js.kernel]).toEqual(['wasm-simd', 'js']);
+    return [wasm, js];
+  }
+
+  function expectSame(
+    [wasm, js]: [GalleryMatcher, GalleryMatcher],
+    queries: readonly Descriptor[],
+  ): void {
+    for (const query of queries) {
+      for (const strategy of strategies) {
+        const options = { strategy, margin: 0 };
+        expect(wasm.match(query, options)).toStrictEqual(
+          js.match(query, options),
+        );
+      }
+    }
+  }
+
+  /** Samples near the enrolled ones, and far from all of them. */
+  function queriesFor(
+    samples: readonly Float32Array[],
+    random: () => number,
+  ): Descriptor[] {
+    const near = [0, 1, 2].map(() => {
+      const sample = samples[Math.floor(random() * samples.length)]!;
+      const noise = unit(random);
+      return sample.map((x, j) => x + 0.3 * noise[j]!);
+    });
+    // A plain array of doubles, as imported files hold them: not f32 values.
+    const doubles = Array.from(unit(random), (x) => x * (1 + 1e-9));
+    return [samples[0]!, ...near, unit(random), doubles];
+  }
+
+  it('uses the kernel in Node, plain JS when asked', () => {
+    expect(new GalleryMatcher().kernel).toBe('wasm-simd');
+    expect(new GalleryMatcher({ kernel: 'js' }).kernel).toBe('js');
+    const people = [{ id: 'ann', name: 'Ann', descriptors: [x(0)] }];
+    expect(GalleryMatcher.fromPeople(people, { kernel: 'js' }).kernel).toBe(
+      'js',
+    );
+    expect(new GalleryMatcher().kernelMemoryBytes).toBeGreaterThan(0);
+    expect(new GalleryMatcher({ kernel: 'js' }).kernelMemoryBytes).toBe(0);
+  });
+
+  // Sizes around the kernel's block of 4096 rows, and a few people a size.
+  it.each([1, 2, 5, 4095, 4096, 4097, 10_003])(
+    'agree on %i random samples',
+    (size) => {
+      const random = prng(size);
+      const pair = twins({ initialCapacity: size });
+      const samples: Float32Array[] = [];
+      for (let first = 0; first < size; first += 3) {
+        const mine = [];
+        for (let row = first; row < Math.min(size, first + 3); row++) {
+          mine.push(unit(random));
+        }
+        samples.push(...mine);
+        for (const matcher of pair) matcher.addSamples(`p${first}`, '', mine);
+      }
+      expectSame(pair, queriesFor(samples, random));
+    },
+  );
+
+  it('agree where int8 cannot tell people apart', () => {
+    // Ten people a hair apart along one axis, and exact ties: the int8 copy
+    // sees one point, so every one of them is measured, and ties go to the
+    // first enrolled either way.
+    const random = prng(3);
+    const base = unit(random);
+    const pair = twins();
+    for (let p = 0; p < 10; p++) {
+      const sample = base.slice();
+      sample[0] = base[0]! + 2 ** -20 * (p % 5);
+      for (const matcher of pair) matcher.addSamples(`p${p}`, '', [sample]);
+    }
+    const queries = [base, base.map((v) => v + 1e-7), x(0.5)];
+    expectSame(pair, queries);
+    expect(pair[0].match(base, { margin: 0 }).candidates).toMatchObject([
+      { personId: 'p0' },
+      { personId: 'p5' },
+      { personId: 'p1' },
+    ]);
+  });
+
+  it('agree through growth across memory.grow', () => {
+    const random = prng(5);
+    const pair = twins({ initialCapacity: 1 });
+    const samples: Float32Array[] = [];
+    const before = pair[0].kernelMemoryBytes;
+    // From one row to 2048: eleven doublings, several memory.grow calls.
+    for (let p = 0; p < 512; p++) {
+      const mine = [unit(random), unit(random), unit(random), unit(random)];
+      samples.push(...mine);
+      for (const matcher of pair) matcher.addSamples(`p${p}`, '', mine);
+      if (p % 97 === 0) expectSame(pair, queriesFor(samples, random));
+    }
+    expect(pair[0].capacity).toBe(2048);
+    expect(pair[0].kernelMemoryBytes).toBeGreaterThan(before);
+    expectSame(pair, queriesFor(samples, random));
+  });
+
+  it('agree through removals that move rows and people', () => {
+    // Random values with ties of whole samples, people enrolled twice and
+    // emptied, and queries between changes.
+    const value = fc.oneof(
+      fc.double({ min: -1, max: 1, noNaN: true }),
+      fc.constantFrom(0, 0.125, -0.25),
+    );
+    const descriptor = fc
+      .array(value, { minLength: 4, maxLength: 4 })
+      .map((values) => vec(Object.fromEntries(values.map((v, i) => [i, v]))));
+    const person = fc.integer({ min: 0, max: 6 });
+    const step = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.tuple(fc.constant('add'), person, descriptor),
+      },
+      fc.tuple(fc.constant('removeSample'), person, fc.nat(3)),
+      fc.tuple(fc.constant('removePerson'), person),
+      { weight: 2, arbitrary: fc.tuple(fc.constant('match'), descriptor) },
+    );
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), descriptor, (ops, q) => {
+        const pair = twins({ initialCapacity: 2 });
+        for (const [op, a, b] of ops) {
+          if (op === 'match') expectSame(pair, [a as Float32Array]);
+          for (const matcher of pair) {
+            if (op === 'add') {
+              matcher.addSamples(`p${a}`, '', [b as Float32Array]);
+            } else if (op === 'removeSample') {
+              matcher.removeSample(`p${a}`, b as number);
+            } else if (op === 'removePerson') {
+              matcher.removePerson(`p${a}`);
+            }
+          }
+        }
+        expectSame(pair, [q, Array.from(q, (v) => v / 3)]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('agree on which equal sample is nearest once rows are reordered', () => {
+    // ann's two equal samples end up in rows 1 and 0, in that sample order:
+    // the JS pass over rows keeps the first row, so sampleIndex 1.
+    const same = x(0.5);
+    const pair = twins();
+    for (const matcher of pair) {
+      matcher.addSamples('ann', '', [x(-1), same]);
+      matcher.addSamples('bob', '', [x(1)]);
+      matcher.addSamples('ann', '', [same]);
+      matcher.removeSample('ann', 0);
+    }
+    expectSame(pair, [same, x(0.375)]);
+    for (const strategy of ['nearest', 'mean'] as const) {
+      expect(pair[0].match(same, { strategy }).candidates[0]).toMatchObject({
+        personId: 'ann',
+        sampleIndex: 1,
+      });
+    }
+  });
+
+  it('agree on values too large for the kernel, which go the JS way', () => {
+    const pair = twins();
+    const huge = vec({ 0: 1e20, 1: -3e38 });
+    for (const matcher of pair) {
+      matcher.addSamples('ann', '', [x(0.25), huge]);
+      matcher.addSamples('bob', '', [x(0.5)]);
+    }
+    expectSame(pair, [origin, huge, new Array<number>(128).fill(1e200)]);
+  });
+
+  it('falls back to plain JS when its memory cannot grow', () => {
+    const random = prng(9);
+    const wasm = new GalleryMatcher({ initialCapacity: 4 });
+    const js = new GalleryMatcher({ initialCapacity: 4, kernel: 'js' });
+    const reserve = vi
+      .spyOn(KernelRows.prototype, 'reserve')
+      .mockReturnValue(false);
+    try {
+      const samples = Array.from({ length: 10 }, () => unit(random));
+      wasm.addSamples('ann', '', samples);
+      js.addSamples('ann', '', samples);
+      expect(wasm.kernel).toBe('js');
+      expectSame([wasm, js], queriesFor(samples, random));
+    } finally {
+      reserve.mockRestore();
+    }
+  });
+
+  it.each<[string, unknown]>([
+    ['no WebAssembly', undefined],
+    ['no SIMD', { ...WebAssembly, validate: () => false }],
+  ])('falls back to plain JS with %s', async (_, stand) => {
+    vi.stubGlobal('WebAssembly', stand);
+    vi.resetModules();
+    try {
+      const fresh = await import('./matcher');
+      const matcher = new fresh.GalleryMatcher();
+      expect(matcher.kernel).toBe('js');
+      matcher.addSamples('ann', 'Ann', [x(0.25)]);
+      expect(summary(matcher.match(origin))).toBe('ann');
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
   });
 });

@@ -9,6 +9,7 @@
  * callers name a sample by its person and its position among that person's
  * samples (in the order they were added), never by row.
  */
+import { KERNEL_BLOCK, KernelRows } from './kernelRows';
 import { DESCRIPTOR_LENGTH } from './types';
 
 /** Candidates reported per match: the closest people, best first. */
@@ -162,10 +163,19 @@ function describeValue(value: unknown): string {
   return `no values (${value === null ? 'null' : typeof value})`;
 }
 
+/**
+ * How queries run: `auto` uses the WebAssembly SIMD kernel where the runtime
+ * has it (see kernelRows.ts), else plain JS; `js` always plain JS. Both give
+ * the same results, to the last bit.
+ */
+export type MatcherKernel = 'auto' | 'js';
+
 /** Options fixed when a matcher is made. */
 export interface GalleryMatcherOptions {
   /** Samples room is made for before the first growth. Defaults to 1024. */
   initialCapacity?: number;
+  /** Which way queries run. Defaults to 'auto'. */
+  kernel?: MatcherKernel;
 }
 
 /** Squared Euclidean distance between row `offset` of `rows` and `query`. */
@@ -206,9 +216,10 @@ function squaredDistance(
 /**
  * The enrolled samples and the people they belong to, matched by one pass.
  *
- * TODO(#3): one plain JS pass over 1M samples takes 145 to 210 ms on a busy
- * 2-core EPYC (bench/matcher.ts), over the 50 ms goal: V8 does one value at
- * a time. A WASM SIMD kernel or rows split across workers would close it.
+ * With the WebAssembly kernel, the pass reads an int8 copy of every row and
+ * gets a lower bound on its distance; only rows whose bound could still reach
+ * the best few people are measured, exactly as the plain JS pass measures
+ * them, so both ways give the same answer.
  */
 export class GalleryMatcher {
   // Per sample row: the descriptor and the person slot it belongs to.
@@ -227,22 +238,31 @@ export class GalleryMatcher {
   private centroids: Float32Array | null = null;
   private centroidStale: Uint8Array;
 
+  // The int8 copies of rows and centroids the kernel reads; null when
+  // queries run in plain JS.
+  private rowKernel: KernelRows | null;
+  private centroidKernel: KernelRows | null = null;
+
   // Scratch reused by every query, so a query allocates only its result.
   private readonly query = new Float64Array(DESCRIPTOR_LENGTH);
   private readonly sum = new Float64Array(DESCRIPTOR_LENGTH);
   private personScore: Float64Array;
   private personBestD2: Float64Array;
   private personBestRow: Int32Array;
+  private personLowerBound: Float64Array;
 
   /** An empty gallery. */
   constructor(options: GalleryMatcherOptions = {}) {
     const capacity = Math.max(1, Math.floor(options.initialCapacity ?? 1024));
     this.vectors = new Float32Array(capacity * DESCRIPTOR_LENGTH);
     this.personOfRow = new Int32Array(capacity);
+    this.rowKernel =
+      options.kernel === 'js' ? null : KernelRows.create(capacity);
     this.centroidStale = new Uint8Array(16);
     this.personScore = new Float64Array(16);
     this.personBestD2 = new Float64Array(16);
     this.personBestRow = new Int32Array(16);
+    this.personLowerBound = new Float64Array(16);
   }
 
   /**
@@ -255,6 +275,7 @@ export class GalleryMatcher {
   ): GalleryMatcher {
     const total = people.reduce((sum, p) => sum + p.descriptors.length, 0);
     const matcher = new GalleryMatcher({
+      ...options,
       initialCapacity: Math.max(total, options.initialCapacity ?? 1),
     });
     for (const person of people) {
@@ -276,6 +297,22 @@ export class GalleryMatcher {
   /** Samples the flat array holds before it next doubles. */
   get capacity(): number {
     return this.personOfRow.length;
+  }
+
+  /**
+   * How queries run now: `wasm-simd` through the kernel, or `js`, asked for
+   * or because the runtime lacks WebAssembly SIMD.
+   */
+  get kernel(): 'wasm-simd' | 'js' {
+    return this.rowKernel ? 'wasm-simd' : 'js';
+  }
+
+  /** Bytes held for the kernel's int8 rows and centroids (0 in plain JS). */
+  get kernelMemoryBytes(): number {
+    return (
+      (this.rowKernel?.memoryBytes ?? 0) +
+      (this.centroidKernel?.memoryBytes ?? 0)
+    );
   }
 
   /** Whether this person id is enrolled. */
@@ -312,6 +349,7 @@ export class GalleryMatcher {
     for (const descriptor of descriptors) {
       const row = this.rowCount++;
       this.vectors.set(descriptor, row * DESCRIPTOR_LENGTH);
+      this.rowKernel?.write(row, this.vectors, row * DESCRIPTOR_LENGTH);
       this.personOfRow[row] = slot;
       rows.push(row);
     }
@@ -400,6 +438,13 @@ export class GalleryMatcher {
    * and with `mean` the sum of distances into personScore.
    */
   private scoreSamples(mean: boolean): void {
+    const kernel = this.rowKernel;
+    if (kernel?.setQuery(this.query)) {
+      if (mean) this.scoreMeansByKernel(kernel);
+      else this.scoreNearestByKernel(kernel);
+      return;
+    }
+
     const people = this.personIds.length;
     const bestD2 = this.personBestD2;
     const bestRow = this.personBestRow;
@@ -429,11 +474,192 @@ export class GalleryMatcher {
     }
   }
 
+  /**
+   * The nearest strategy through the kernel: the same personScore and
+   * personBestRow as the JS pass for every person who can be among the
+   * closest, Infinity for the rest.
+   */
+  private scoreNearestByKernel(kernel: KernelRows): void {
+    const people = this.personIds.length;
+    this.scanByKernel(kernel, this.vectors, this.rowCount, this.personOfRow);
+    for (let slot = 0; slot < people; slot++) {
+      this.personScore[slot] = Math.sqrt(this.personBestD2[slot]!);
+    }
+  }
+
+  /**
+   * Per person the closest of rows 0..count-1 of `vectors` (squared distance,
+   * into personBestD2 and personBestRow), for every person who can be among
+   * the MATCH_CANDIDATES closest; the others keep Infinity. A row is measured,
+   * exactly as the JS pass does, only when the kernel's lower bound on its
+   * distance is within the distance of the third-closest person so far: any
+   * other row is further than three people already are. Row i belongs to
+   * person `personOfRow[i]`, or to person i when that is null (centroids).
+   */
+  private scanByKernel(
+    kernel: KernelRows,
+    vectors: Float32Array,
+    count: number,
+    personOfRow: Int32Array | null,
+  ): void {
+    const people = this.personIds.length;
+    const bestD2 = this.personBestD2;
+    const bestRow = this.personBestRow;
+    bestD2.fill(Infinity, 0, people);
+    bestRow.fill(-1, 0, people);
+
+    const query = this.query;
+    const closest: number[] = [];
+    let cut = Infinity;
+    for (let from = 0; from < count; from += KERNEL_BLOCK) {
+      const size = Math.min(KERNEL_BLOCK, count - from);
+      const bounds = kernel.lowerBounds(from, size);
+      for (let i = 0; i < size; i++) {
+        // Not `bounds[i] <= cut`: a NaN bound, were there one, is measured.
+        if (bounds[i]! > cut) continue;
+        const row = from + i;
+        const slot = personOfRow ? personOfRow[row]! : row;
+        // Only a centroid can belong to a person with no samples.
+        if (this.rowsOf[slot]!.length === 0) continue;
+        const d2 = squaredDistance(vectors, row * DESCRIPTOR_LENGTH, query);
+        // Rows come in order, so ties keep the first row, as in JS.
+        if (!(d2 < bestD2[slot]!)) continue;
+        bestD2[slot] = d2;
+        bestRow[slot] = row;
+        cut = this.keepClosest(closest, slot);
+      }
+    }
+  }
+
+  /**
+   * Keeps `closest` the (up to MATCH_CANDIDATES) people with the smallest
+   * personBestD2 after `slot`'s fell, closest first, and returns the last
+   * one's: no other person's final distance can matter past it.
+   */
+  private keepClosest(closest: number[], slot: number): number {
+    const bestD2 = this.personBestD2;
+    const at = closest.indexOf(slot);
+    if (at >= 0) closest.splice(at, 1);
+    let i = closest.length;
+    while (i > 0 && bestD2[slot]! < bestD2[closest[i - 1]!]!) i--;
+    closest.splice(i, 0, slot);
+    if (closest.length > MATCH_CANDIDATES) closest.pop();
+
+    return closest.length === MATCH_CANDIDATES
+      ? bestD2[closest[MATCH_CANDIDATES - 1]!]!
+      : Infinity;
+  }
+
+  /**
+   * The mean strategy through the kernel. The kernel's bounds give each
+   * person a lower bound on their mean; the people with the smallest bounds
+   * are measured exactly, and the largest of their means is then a distance
+   * three people are within: everyone whose bound is within it is measured
+   * too, the rest get Infinity.
+   */
+  private scoreMeansByKernel(kernel: KernelRows): void {
+    const people = this.personIds.length;
+    const lower = this.personLowerBound;
+    const personOfRow = this.personOfRow;
+    lower.fill(0, 0, people);
+
+    // Summed in row order like the JS pass, so each sum of rounded roots of
+    // bounds stays at or below the JS pass's sum of roots of distances.
+    for (let from = 0; from < this.rowCount; from += KERNEL_BLOCK) {
+      const size = Math.min(KERNEL_BLOCK, this.rowCount - from);
+      const bounds = kernel.lowerBounds(from, size);
+      for (let i = 0; i < size; i++) {
+        const bound = bounds[i]!;
+        const slot = personOfRow[from + i]!;
+        lower[slot] = lower[slot]! + Math.sqrt(bound > 0 ? bound : 0);
+      }
+    }
+    for (let slot = 0; slot < people; slot++) {
+      // No samples: 0/0, NaN, which never qualifies.
+      lower[slot] = lower[slot]! / this.rowsOf[slot]!.length;
+    }
+
+    const score = this.personScore;
+    score.fill(Infinity, 0, people);
+    this.personBestRow.fill(-1, 0, people);
+    let cut = -Infinity;
+    for (const slot of this.smallestLowerBounds(people)) {
+      cut = Math.max(cut, this.measureMean(slot));
+    }
+    if (cut === -Infinity) return;
+    for (let slot = 0; slot < people; slot++) {
+      if (lower[slot]! <= cut && this.personBestRow[slot] === -1) {
+        this.measureMean(slot);
+      }
+    }
+  }
+
+  /**
+   * The MATCH_CANDIDATES people with the smallest personLowerBound (people
+   * with no samples have NaN and never count), or all of them if fewer.
+   */
+  private smallestLowerBounds(people: number): number[] {
+    const lower = this.personLowerBound;
+    const smallest: number[] = [];
+    for (let slot = 0; slot < people; slot++) {
+      const bound = lower[slot]!;
+      if (!(bound < Infinity)) continue;
+      if (
+        smallest.length === MATCH_CANDIDATES &&
+        bound >= lower[smallest.at(-1)!]!
+      ) {
+        continue;
+      }
+      let at = smallest.length;
+      while (at > 0 && bound < lower[smallest[at - 1]!]!) at--;
+      smallest.splice(at, 0, slot);
+      if (smallest.length > MATCH_CANDIDATES) smallest.pop();
+    }
+    return smallest;
+  }
+
+  /**
+   * A person's mean distance and closest row, as the JS pass computes them
+   * (rows in order), into personScore, personBestD2 and personBestRow.
+   */
+  private measureMean(slot: number): number {
+    const rows = [...this.rowsOf[slot]!].sort((a, b) => a - b);
+    let sum = 0;
+    let bestD2 = Infinity;
+    let bestRow = -1;
+    for (const row of rows) {
+      const d2 = squaredDistance(
+        this.vectors,
+        row * DESCRIPTOR_LENGTH,
+        this.query,
+      );
+      if (d2 < bestD2) {
+        bestD2 = d2;
+        bestRow = row;
+      }
+      sum += Math.sqrt(d2);
+    }
+    this.personBestD2[slot] = bestD2;
+    this.personBestRow[slot] = bestRow;
+    this.personScore[slot] = sum / rows.length;
+    return this.personScore[slot]!;
+  }
+
   /** One pass over the centroids: each person's distance into personScore. */
   private scoreCentroids(): void {
     const centroids = this.freshCentroids();
     const query = this.query;
     const score = this.personScore;
+    const kernel = this.centroidKernel;
+    if (kernel?.setQuery(query)) {
+      const people = this.personIds.length;
+      this.scanByKernel(kernel, centroids, people, null);
+      for (let slot = 0; slot < people; slot++) {
+        score[slot] = Math.sqrt(this.personBestD2[slot]!);
+      }
+      return;
+    }
+
     for (let slot = 0; slot < this.personIds.length; slot++) {
       score[slot] =
         this.rowsOf[slot]!.length === 0
@@ -498,9 +724,9 @@ export class GalleryMatcher {
   private freshCentroids(): Float32Array {
     const people = this.personIds.length;
     if (!this.centroids) {
-      this.centroids = new Float32Array(
-        this.centroidStale.length * DESCRIPTOR_LENGTH,
-      );
+      const capacity = this.centroidStale.length;
+      this.centroids = new Float32Array(capacity * DESCRIPTOR_LENGTH);
+      this.centroidKernel = this.rowKernel && KernelRows.create(capacity);
       this.centroidStale.fill(1, 0, people);
     }
 
@@ -519,6 +745,7 @@ export class GalleryMatcher {
       for (let j = 0; j < DESCRIPTOR_LENGTH; j++) {
         this.centroids[offset + j] = sum[j]! / Math.max(1, rows.length);
       }
+      this.centroidKernel?.write(slot, this.centroids, offset);
       this.centroidStale[slot] = 0;
     }
     return this.centroids;
@@ -552,6 +779,7 @@ export class GalleryMatcher {
       from * DESCRIPTOR_LENGTH,
       (from + 1) * DESCRIPTOR_LENGTH,
     );
+    this.centroidKernel?.move(from, to);
   }
 
   /**
@@ -567,6 +795,7 @@ export class GalleryMatcher {
       last * DESCRIPTOR_LENGTH,
       (last + 1) * DESCRIPTOR_LENGTH,
     );
+    this.rowKernel?.move(last, row);
     const slot = this.personOfRow[last]!;
     this.personOfRow[row] = slot;
     const rows = this.rowsOf[slot]!;
@@ -585,6 +814,11 @@ export class GalleryMatcher {
     const personOfRow = new Int32Array(capacity);
     personOfRow.set(this.personOfRow.subarray(0, this.rowCount));
     this.personOfRow = personOfRow;
+    // Past WebAssembly's 4 GiB (about 29.8M samples), plain JS from here on.
+    if (this.rowKernel && !this.rowKernel.reserve(capacity)) {
+      this.rowKernel = null;
+      this.centroidKernel = null;
+    }
   }
 
   /** Grows every per-person array to `capacity` slots. */
@@ -601,10 +835,17 @@ export class GalleryMatcher {
     this.personScore = grow(this.personScore, (n) => new Float64Array(n));
     this.personBestD2 = grow(this.personBestD2, (n) => new Float64Array(n));
     this.personBestRow = grow(this.personBestRow, (n) => new Int32Array(n));
+    this.personLowerBound = grow(
+      this.personLowerBound,
+      (n) => new Float64Array(n),
+    );
     if (this.centroids) {
       const centroids = new Float32Array(capacity * DESCRIPTOR_LENGTH);
       centroids.set(this.centroids);
       this.centroids = centroids;
+    }
+    if (this.centroidKernel && !this.centroidKernel.reserve(capacity)) {
+      this.centroidKernel = null;
     }
   }
 }
