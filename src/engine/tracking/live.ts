@@ -98,6 +98,19 @@ export class LiveSession {
       );
     } else {
       seen = await this.#follow(input, followed, nowMs, timings);
+      // A face lost while following (a cut, a fast move): the detector
+      // looks at this same frame, so the face does not blink out.
+      if (seen.length < followed.length) {
+        seen = await this.#detect(
+          input,
+          options,
+          nowMs,
+          needsMarks,
+          matcher,
+          match,
+          timings,
+        );
+      }
     }
 
     if (describes) {
