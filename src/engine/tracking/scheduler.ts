@@ -29,8 +29,8 @@ export const DEFAULT_SCHEDULE: Readonly<ScheduleOptions> = {
   mode: 'follow',
   detectEveryMs: 500,
   describeBudgetMs: 20,
-  descriptorEveryMs: 1000,
-  ageGenderEveryMs: 2000,
+  descriptorEveryMs: 2000,
+  ageGenderEveryMs: 3000,
   expressionsEveryMs: 250,
   resizeRatio: 1.3,
 };
