@@ -255,6 +255,16 @@ export class CanvasRenderer {
           faces: result.faces.length,
           latencyMs: performance.now() - result.capturedAt,
           tensors: result.numTensors,
+          // What each face is said to be, so a benchmark can count changes.
+          tracks: result.faces.map((face) => ({
+            id: face.id,
+            name: face.name,
+            gender: face.gender ?? null,
+            age:
+              face.ageSmoothed === undefined
+                ? null
+                : Math.round(face.ageSmoothed),
+          })),
         },
       });
     }
