@@ -5,7 +5,7 @@
  */
 import { STATUS_CODES } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyCompress from '@fastify/compress';
 import fastifyStatic from '@fastify/static';
@@ -13,6 +13,12 @@ import Fastify from 'fastify';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { securityHeaders } from './headers.js';
 import { isUnsafePath } from './paths.js';
+import {
+  ALLOWED_METHODS,
+  METHOD_NOT_ALLOWED,
+  answerClientError,
+  answerConnect,
+} from './socketReplies.js';
 
 /** Load-time settings of the server. */
 export interface ServerOptions {
@@ -34,6 +40,13 @@ export interface ServerOptions {
    * every other. Defaults to none.
    */
   modelOrigins?: readonly string[];
+  /**
+   * The version of the model files. They are served a second time under
+   * `/models/<version>/`, cached for good, since a new version is a new
+   * URL. Defaults to the installed @vladmandic/face-api's version when
+   * `modelRoot` is left to its default, and to none otherwise.
+   */
+  modelVersion?: string;
 }
 
 /** Where `webRoot` points unless told otherwise (same from src or build). */
@@ -41,21 +54,37 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(
   new URL('../../dist/web', import.meta.url),
 );
 
+const FACE_API_PACKAGE = '@vladmandic/face-api/package.json';
+// A model version is one path segment: digits, letters, dots, plus, minus.
+const VERSION = /^[0-9A-Za-z][0-9A-Za-z.+-]*$/;
+
 /** Where `modelRoot` points unless told otherwise. */
 export function defaultModelRoot(): string {
-  const require = createRequire(import.meta.url);
-  const packageJson = require.resolve('@vladmandic/face-api/package.json');
+  const packageJson = createRequire(import.meta.url).resolve(FACE_API_PACKAGE);
 
   return join(dirname(packageJson), 'model');
 }
 
-const ALLOWED_METHODS = 'GET, HEAD';
+/** The installed @vladmandic/face-api's version, e.g. 1.7.15. */
+export function defaultModelVersion(): string {
+  const { version } = createRequire(import.meta.url)(FACE_API_PACKAGE) as {
+    version: string;
+  };
+
+  return version;
+}
+
 const PLAIN_TEXT = 'text/plain; charset=utf-8';
 
-// Vite puts a content hash in every name under assets/, so a changed file is
-// a new URL and the old one can be cached for good.
+// Vite puts a content hash in every name under assets/ (name-HASH.ext, 8
+// characters of base64url), so a changed file is a new URL and the old one
+// can be cached for good. A file without one there is revalidated instead.
+const HASHED_NAME = /-[\w-]{8}\.\w+$/;
 const CACHE_HASHED = 'public, max-age=31536000, immutable';
-// Model files keep their names across versions: a day, then revalidate.
+// Under /models/<version>/ a new version is a new URL: cached for good.
+const CACHE_VERSIONED = CACHE_HASHED;
+// Under /models/ model files keep their names across versions: a day, then
+// revalidate.
 const CACHE_MODELS = 'public, max-age=86400';
 // index.html and other unhashed files: always revalidate (ETag makes it 304).
 const CACHE_REVALIDATE = 'no-cache';
@@ -75,10 +104,28 @@ export async function buildServer(
 ): Promise<FastifyInstance> {
   const webRoot = resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
   const modelRoot = resolve(options.modelRoot ?? defaultModelRoot());
+  const modelVersion =
+    options.modelVersion ??
+    (options.modelRoot === undefined ? defaultModelVersion() : undefined);
+  if (modelVersion !== undefined && !VERSION.test(modelVersion)) {
+    throw new Error(
+      `Invalid model version "${modelVersion}": expected one path segment ` +
+        'such as 1.7.15.',
+    );
+  }
   const assetsDir = join(webRoot, 'assets') + sep;
   const headers = securityHeaders(options.modelOrigins);
 
   const app = Fastify({
+    // Requests that arrive on an open connection while the server stops are
+    // still answered (with Connection: close), rather than with Fastify's
+    // bare 503 that has none of the headers below.
+    return503OnClosing: false,
+    // Requests Node's parser refuses get the headers too, in plain text.
+    clientErrorHandler: answerClientError(headers),
+    // Node would answer a missing Host with a bare 400 of its own; the hook
+    // below answers it with the headers.
+    http: { requireHostHeader: false },
     logger: options.logger
       ? {
           serializers: { req: (req) => ({ method: req.method, url: req.url }) },
@@ -96,7 +143,14 @@ export async function buildServer(
 
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       reply.header('allow', ALLOWED_METHODS);
-      return sendText(reply, 405, 'Method not allowed: use GET or HEAD.');
+      return sendText(reply, 405, METHOD_NOT_ALLOWED);
+    }
+    // RFC 9112: an HTTP/1.1 request without Host is a 400.
+    if (
+      request.raw.httpVersion === '1.1' &&
+      request.headers.host === undefined
+    ) {
+      return sendText(reply, 400, 'Bad request: no Host header.');
     }
     if (isUnsafePath(request.url)) {
       return sendText(reply, 400, 'Bad request path.');
@@ -135,28 +189,43 @@ export async function buildServer(
     dotfiles: 'ignore',
     cacheControl: false,
     setHeaders: (res, filePath) => {
-      const hashed = filePath.startsWith(assetsDir);
+      const hashed =
+        filePath.startsWith(assetsDir) && HASHED_NAME.test(basename(filePath));
       res.setHeader('cache-control', hashed ? CACHE_HASHED : CACHE_REVALIDATE);
     },
   });
 
-  await app.register(fastifyStatic, {
-    root: modelRoot,
-    prefix: '/models/',
-    decorateReply: false,
-    index: false,
-    list: false,
-    redirect: false,
-    dotfiles: 'ignore',
-    cacheControl: false,
-    // Without an index file send answers a folder with 403; a 404 says less.
-    allowedPath: (pathname) => !pathname.endsWith('/'),
-    setHeaders: (res) => res.setHeader('cache-control', CACHE_MODELS),
-  });
+  const modelPrefixes = [
+    { prefix: '/models/', cacheControl: CACHE_MODELS },
+    ...(modelVersion === undefined
+      ? []
+      : [
+          { prefix: `/models/${modelVersion}/`, cacheControl: CACHE_VERSIONED },
+        ]),
+  ];
+  for (const { prefix, cacheControl } of modelPrefixes) {
+    await app.register(fastifyStatic, {
+      root: modelRoot,
+      prefix,
+      decorateReply: false,
+      index: false,
+      list: false,
+      redirect: false,
+      dotfiles: 'ignore',
+      cacheControl: false,
+      // Without an index file send answers a folder with 403; a 404 says
+      // less.
+      allowedPath: (pathname) => !pathname.endsWith('/'),
+      setHeaders: (res) => res.setHeader('cache-control', cacheControl),
+    });
+  }
 
   app.setNotFoundHandler((_request, reply) =>
     sendText(reply, 404, 'Not found.'),
   );
+
+  // CONNECT never reaches a route: Node hands it to this listener instead.
+  app.server.on('connect', answerConnect(headers));
 
   app.setErrorHandler((error, request, reply) => {
     const status = errorStatus(error);

@@ -1,7 +1,8 @@
 /**
  * Command-line entry: `node build/server/main.js [--port N] [--host H]`.
- * Exit codes: 0 after a clean stop, 1 when it cannot listen, 2 for a bad
- * argument. Failures print one line a person can act on, never a stack.
+ * Exit codes: 0 after a clean stop, 1 when it cannot listen or had to cut
+ * requests off to stop, 2 for a bad argument. Failures print one line a
+ * person can act on, never a stack.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import {
   parseCommand,
 } from './cli.js';
 import type { Command } from './cli.js';
+import { stopOnSignals } from './shutdown.js';
 
 let command: Command;
 try {
@@ -61,16 +63,5 @@ if (!isLoopback(address.host)) {
   );
 }
 
-// Close lets requests in flight finish; a second signal kills at once,
-// since `once` leaves the default handler behind.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(`Could not stop cleanly: ${(error as Error).message}`);
-        process.exit(1);
-      },
-    );
-  });
-}
+// Requests in flight finish (10 s at most), then the process exits.
+stopOnSignals(app);
