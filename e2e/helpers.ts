@@ -61,6 +61,11 @@ export interface AppOptions {
    * sample5.jpg's five. Defaults to 'default'.
    */
   clip?: 'default' | 'group';
+  /**
+   * Runs in every page of the context before the app's own scripts, e.g.
+   * to stand in for a browser API. Defaults to none.
+   */
+  initScript?: () => void;
 }
 
 /**
@@ -100,6 +105,9 @@ export function useApp(options: AppOptions = {}): AppSession {
       viewport: { width: 1280, height: 900 },
     });
     watch(session);
+    if (options.initScript) {
+      await session.context.addInitScript(options.initScript);
+    }
     session.page = await session.context.newPage();
     await session.page.goto(`${session.server.origin}/`);
   });

@@ -6,9 +6,9 @@ import { DEFAULT_LOAD } from './settings';
 const PAGE = 'http://127.0.0.1:5000/some/page?x=1';
 
 describe('modelBaseUrl', () => {
-  test('Local is /models/ on our own origin', () => {
+  test('Local is /models/<version>/ on our own origin', () => {
     expect(modelBaseUrl('local', '', PAGE, '1.7.15')).toBe(
-      'http://127.0.0.1:5000/models/',
+      'http://127.0.0.1:5000/models/1.7.15/',
     );
   });
 
@@ -23,7 +23,7 @@ describe('modelBaseUrl', () => {
     ['https://example.com/m', 'https://example.com/m/'],
     ['https://example.com/m/', 'https://example.com/m/'],
     ['  /weights  ', 'http://127.0.0.1:5000/weights/'],
-    ['', 'http://127.0.0.1:5000/models/'],
+    ['', 'http://127.0.0.1:5000/models/1.7.15/'],
   ])('Custom %j resolves to %s', (custom, expected) => {
     expect(modelBaseUrl('custom', custom, PAGE, '1.7.15')).toBe(expected);
   });
@@ -46,7 +46,7 @@ describe('engineConfig', () => {
   test('carries backend, model URL and one WASM thread per core', () => {
     expect(engineConfig({ ...DEFAULT_LOAD, backend: 'wasm' }, page)).toEqual({
       backend: 'wasm',
-      modelBaseUrl: 'http://127.0.0.1:5000/models/',
+      modelBaseUrl: 'http://127.0.0.1:5000/models/1.7.15/',
       wasmThreads: 8,
       wasmPaths: '',
     });

@@ -13,7 +13,8 @@ export function withTrailingSlash(url: string): string {
 
 /**
  * The absolute base URL models load from. Local is our own server's
- * `/models/`; a custom URL may be relative to the page. Throws an Error
+ * `/models/<face-api version>/`, which it caches for good since a new
+ * version is a new URL; a custom URL may be relative to the page. Throws an Error
  * with a sentence for a person when the custom URL cannot be parsed.
  */
 export function modelBaseUrl(
@@ -24,13 +25,13 @@ export function modelBaseUrl(
 ): string {
   switch (source) {
     case 'local':
-      return new URL('/models/', pageUrl).href;
+      return localModelUrl(pageUrl, faceApiVersion);
     case 'cdn':
       return cdnModelUrl(faceApiVersion);
     case 'custom': {
       const trimmed = customUrl.trim();
       // An empty field falls back to Local rather than to the page itself.
-      if (trimmed === '') return new URL('/models/', pageUrl).href;
+      if (trimmed === '') return localModelUrl(pageUrl, faceApiVersion);
 
       try {
         return new URL(withTrailingSlash(trimmed), pageUrl).href;
@@ -42,4 +43,9 @@ export function modelBaseUrl(
       }
     }
   }
+}
+
+function localModelUrl(pageUrl: string, faceApiVersion: string): string {
+  return new URL(`/models/${encodeURIComponent(faceApiVersion)}/`, pageUrl)
+    .href;
 }

@@ -1,9 +1,9 @@
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import type { EngineConfig } from '../engine/config';
 import { DEFAULT_MATCH_OPTIONS } from '../engine/gallery/matcher';
 import { DEFAULT_ANALYSIS_OPTIONS } from '../engine/options';
 import type { FromWorker, ToWorker } from '../worker/protocol';
-import type { WorkerLike } from './workerClient';
+import type { Lifeline, WorkerClientOptions, WorkerLike } from './workerClient';
 import { WorkerClient } from './workerClient';
 
 const MATCH = { ...DEFAULT_MATCH_OPTIONS };
@@ -51,20 +51,41 @@ function fakeBitmap(): ImageBitmap & { closed: boolean } {
   return bitmap;
 }
 
-function setUp() {
+function setUp(options: WorkerClientOptions = {}) {
   const workers: FakeWorker[] = [];
-  const client = new WorkerClient(() => {
-    const worker = new FakeWorker();
-    workers.push(worker);
+  const client = new WorkerClient(
+    () => {
+      const worker = new FakeWorker();
+      workers.push(worker);
 
-    return worker;
-  });
+      return worker;
+    },
+    { lifeline: null, ...options },
+  );
 
   return { client, workers };
 }
 
-function readyClient() {
-  const { client, workers } = setUp();
+/** A lifeline whose locks the test releases by hand. */
+class FakeLifeline implements Lifeline {
+  readonly watched = new Map<string, () => void>();
+
+  watch(lock: string, onGone: () => void): () => void {
+    this.watched.set(lock, onGone);
+
+    return () => this.watched.delete(lock);
+  }
+
+  /** The worker holding `lock` ended. */
+  release(lock: string): void {
+    const onGone = this.watched.get(lock);
+    this.watched.delete(lock);
+    onGone?.();
+  }
+}
+
+function readyClient(options: WorkerClientOptions = {}) {
+  const { client, workers } = setUp(options);
   client.start(CONFIG);
   workers[0]!.answer({
     type: 'ready',
@@ -97,6 +118,10 @@ function result(frameId: number, faces = 0): FromWorker {
     numTensors: 10,
   };
 }
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('WorkerClient', () => {
   test('start sends init and shows loading, then progress and ready', () => {
@@ -219,13 +244,170 @@ describe('WorkerClient', () => {
     expect(client.result.value).toBeNull();
   });
 
-  test('a crashed worker becomes a visible load error', () => {
-    const { client, worker } = readyClient();
+  test('a crashed worker is replaced on the same config, with the gallery', () => {
+    const { client, worker, workers } = readyClient();
+    const descriptor = new Float32Array(128).fill(0.2);
+    client.setGallery([{ id: 'p1', name: 'Ada', descriptors: [descriptor] }]);
+    const id = client.reserveFrame()!;
+    client.send(id, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
     worker.crash('out of memory');
 
+    expect(worker.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(workers[1]!.sent).toEqual([
+      { type: 'init', config: CONFIG },
+      {
+        type: 'gallery',
+        people: [{ id: 'p1', name: 'Ada', descriptors: [descriptor] }],
+      },
+    ]);
+    expect(client.phase.value).toBe('loading');
+    expect(client.notice.value).toContain('out of memory');
+    expect(client.notice.value).toContain('restarted');
+    expect(client.loadError.value).toBeNull();
+
+    // Frames flow again once the new worker is ready.
+    workers[1]!.answer({
+      type: 'ready',
+      backend: { name: 'wasm', fallbacks: [] },
+    });
+    expect(client.reserveFrame()).not.toBeNull();
+  });
+
+  test('requests in flight fail with the reason when the worker dies', async () => {
+    const { client, worker } = readyClient();
+    const pending = client.rematch([new Float32Array(128)], MATCH);
+    worker.crash('boom');
+
+    await expect(pending).rejects.toThrow(/stopped \(boom\).*try again/);
+  });
+
+  test('after three restarts within a minute it gives up and says so', () => {
+    vi.useFakeTimers();
+    const { client, workers } = readyClient();
+    for (let i = 0; i < 3; i++) {
+      workers.at(-1)!.crash(`crash ${i}`);
+      vi.advanceTimersByTime(5_000);
+    }
+    expect(workers).toHaveLength(4);
+    expect(client.phase.value).toBe('loading');
+
+    workers.at(-1)!.crash('crash 3');
+    expect(workers).toHaveLength(4);
+    expect(workers.at(-1)!.terminated).toBe(true);
     expect(client.phase.value).toBe('failed');
-    expect(client.loadError.value?.message).toContain('out of memory');
+    expect(client.loadError.value?.message).toContain('crash 3');
     expect(client.loadError.value?.message).toContain('Load models');
+
+    // Load models starts afresh, with a fresh allowance.
+    client.start(CONFIG);
+    expect(client.notice.value).toBeNull();
+    workers.at(-1)!.crash('again');
+    expect(client.phase.value).toBe('loading');
+  });
+
+  test('restarts older than a minute do not count', () => {
+    vi.useFakeTimers();
+    const { client, workers } = readyClient();
+    for (let i = 0; i < 6; i++) {
+      workers.at(-1)!.crash(`crash ${i}`);
+      vi.advanceTimersByTime(25_000);
+    }
+    expect(workers).toHaveLength(7);
+    expect(client.phase.value).toBe('loading');
+  });
+
+  test('a worker that ends without an error is noticed by its lifeline', () => {
+    const lifeline = new FakeLifeline();
+    const { client, workers } = setUp({ lifeline });
+    client.start(CONFIG);
+    const first = workers[0]!;
+    const ask = first.sent[0] as Extract<ToWorker, { type: 'lifeline' }>;
+    expect(ask.type).toBe('lifeline');
+    // Watched only once the worker says it holds the lock.
+    expect(lifeline.watched.size).toBe(0);
+    first.answer({ type: 'lifeline' });
+    expect(lifeline.watched.has(ask.lock)).toBe(true);
+
+    lifeline.release(ask.lock);
+    expect(first.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(client.notice.value).toContain('it closed');
+    const next = workers[1]!.sent[0] as Extract<ToWorker, { type: 'lifeline' }>;
+    expect(next.lock).not.toBe(ask.lock);
+  });
+
+  test('a worker terminated on purpose is not restarted', () => {
+    const lifeline = new FakeLifeline();
+    const { client, workers } = setUp({ lifeline });
+    client.start(CONFIG);
+    const ask = workers[0]!.sent[0] as Extract<ToWorker, { type: 'lifeline' }>;
+    workers[0]!.answer({ type: 'lifeline' });
+    client.stop();
+
+    expect(lifeline.watched.size).toBe(0);
+    lifeline.release(ask.lock);
+    expect(workers).toHaveLength(1);
+    expect(client.phase.value).toBe('idle');
+  });
+
+  test('a frame unanswered for hangMs counts as a hung worker', () => {
+    vi.useFakeTimers();
+    const { client, worker, workers } = readyClient({ hangMs: 10_000 });
+    // Idle silence is fine.
+    vi.advanceTimersByTime(60_000);
+    expect(workers).toHaveLength(1);
+
+    const id = client.reserveFrame()!;
+    client.send(id, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
+    vi.advanceTimersByTime(9_000);
+    expect(workers).toHaveLength(1);
+    vi.advanceTimersByTime(2_000);
+    expect(worker.terminated).toBe(true);
+    expect(workers).toHaveLength(2);
+    expect(client.notice.value).toContain('no answer for 10 s');
+  });
+
+  test('a worker that keeps talking is not hung', () => {
+    vi.useFakeTimers();
+    const { client, worker, workers } = readyClient({ hangMs: 10_000 });
+    for (let i = 0; i < 5; i++) {
+      const id = client.reserveFrame()!;
+      client.send(id, fakeBitmap(), 5, DEFAULT_ANALYSIS_OPTIONS, MATCH);
+      vi.advanceTimersByTime(8_000);
+      worker.answer(result(id));
+    }
+    expect(workers).toHaveLength(1);
+  });
+
+  test('a lost WebGL context restarts on WASM and says why', () => {
+    const { client, workers } = setUp();
+    client.start({ ...CONFIG, backend: 'webgl' });
+    workers[0]!.answer({
+      type: 'ready',
+      backend: { name: 'webgl', fallbacks: [] },
+    });
+    workers[0]!.answer({ type: 'context-lost', backend: 'webgl' });
+
+    expect(workers[0]!.terminated).toBe(true);
+    expect(workers[1]!.sent[0]).toEqual({
+      type: 'init',
+      config: { ...CONFIG, backend: 'wasm' },
+    });
+    expect(client.notice.value).toContain('WebGL context was lost');
+    workers[1]!.answer({
+      type: 'ready',
+      backend: { name: 'wasm', threads: 2, simd: true, fallbacks: [] },
+    });
+    expect(client.backend.value?.fallbacks).toEqual([
+      { name: 'webgl', reason: 'its context was lost' },
+    ]);
+
+    // A later crash restarts on WASM too, still saying why.
+    workers[1]!.crash('boom');
+    expect(workers[2]!.sent[0]).toMatchObject({
+      config: { backend: 'wasm' },
+    });
   });
 
   test('a frame sent with no worker is closed, not leaked', () => {

@@ -22,6 +22,7 @@ import { loadModels } from '../engine/models';
 import type { Runtime, Tensor3D } from '../engine/runtime';
 import { tfOf } from '../engine/runtime';
 import type { Box, PixelFrame } from '../engine/types';
+import { watchContextLoss } from './contextLoss';
 import { workerEnvironment } from './faceApiEnv';
 import { describeLoadError } from './loadErrors';
 import { allowWasmThreads } from './wasmThreads';
@@ -97,6 +98,22 @@ async function init(config: EngineConfig): Promise<void> {
   analyzer = new Analyzer(runtime);
   analyzer.setGallery(gallery);
   post({ type: 'ready', backend });
+
+  // A lost GPU context ends this worker's use: the page restarts on WASM.
+  watchContextLoss(tfOf(runtime), (lost) => {
+    analyzer = null;
+    post({ type: 'context-lost', backend: lost });
+  });
+}
+
+/** Holds `lock` until this worker ends (see ToWorker 'lifeline'). */
+function holdLifeline(lock: string): void {
+  if (!navigator.locks) return;
+  void navigator.locks.request(lock, () => {
+    post({ type: 'lifeline' });
+
+    return new Promise<never>(() => undefined);
+  });
 }
 
 async function analyzeFrame(
@@ -254,6 +271,9 @@ scope.onmessage = (event) => {
   switch (message.type) {
     case 'init':
       void init(message.config);
+      break;
+    case 'lifeline':
+      holdLifeline(message.lock);
       break;
     case 'frame':
       void analyzeFrame(message);

@@ -34,6 +34,26 @@ describe('describeLoadError', () => {
     expect(describeLoadError(error, page)).toBe(error.message);
   });
 
+  it('adds what to do to a damaged file, unless it says already', () => {
+    const truncated = new ModelLoadError(
+      'tinyFaceDetector',
+      `${page}/models/x.bin`,
+      'corrupt',
+      'Could not load Tiny Face Detector: x.bin is truncated.',
+    );
+    const advised = new ModelLoadError(
+      'tinyFaceDetector',
+      `${page}/models/x.json`,
+      'corrupt',
+      'x.json is not a manifest. Choose another model source.',
+    );
+
+    expect(describeLoadError(truncated, page)).toMatch(
+      /truncated\. Download the models again, or choose another Model source/,
+    );
+    expect(describeLoadError(advised, page)).toBe(advised.message);
+  });
+
   it('leaves HTTP errors and plain errors alone', () => {
     const http = new ModelLoadError(
       'tinyFaceDetector',

@@ -5,12 +5,24 @@
  */
 import { MODEL_CDN_ORIGIN, ModelLoadError } from '../engine/models';
 
-/** The error's sentence, with the fix for a blocked cross-origin URL. */
+/** What to do about a damaged model file, where the engine says not. */
+const CORRUPT_FIX =
+  ' Download the models again, or choose another Model source (Local ' +
+  'always works with npm start).';
+
+/**
+ * The error's sentence, with the fix for a blocked cross-origin URL, and
+ * for a damaged file when the sentence has none.
+ */
 export function describeLoadError(error: unknown, pageOrigin: string): string {
   if (!(error instanceof Error)) return String(error);
-  if (!(error instanceof ModelLoadError) || error.code !== 'network') {
-    return error.message;
+  if (!(error instanceof ModelLoadError)) return error.message;
+  if (error.code === 'corrupt') {
+    return /model source/i.test(error.message)
+      ? error.message
+      : `${error.message}${CORRUPT_FIX}`;
   }
+  if (error.code !== 'network') return error.message;
 
   let origin: string;
   try {

@@ -3,7 +3,7 @@
  * Frames travel as transferred ImageBitmaps; at most one is in flight.
  */
 import type { PhotoAnalysis } from '../engine/analyzer';
-import type { BackendInfo, EngineConfig } from '../engine/config';
+import type { BackendInfo, BackendName, EngineConfig } from '../engine/config';
 import type { EnrolledPerson, MatchOptions } from '../engine/gallery/matcher';
 import type { ModelProgress } from '../engine/models';
 import type { AnalysisOptions } from '../engine/options';
@@ -24,6 +24,13 @@ export interface PhotoResult extends PhotoAnalysis {
 export type ToWorker =
   /** Start the backend and load every model; answered by progress, then ready or error. */
   | { type: 'init'; config: EngineConfig }
+  /**
+   * Hold the Web Lock named `lock` for the worker's whole life; answered by
+   * 'lifeline' once held. The page then waits for the same lock, which it
+   * gets when the worker is gone: its end is noticed even when no error
+   * event comes (self.close(), a crash).
+   */
+  | { type: 'lifeline'; lock: string }
   /** Analyse one frame; answered by exactly one 'result' or 'error'. */
   | {
       type: 'frame';
@@ -62,8 +69,18 @@ export type ToWorker =
 
 export type ErrorScope = 'backend' | 'models' | 'frame';
 
+/** GPU backends whose context the browser can take away. */
+export type GpuBackendName = Extract<BackendName, 'webgl' | 'webgpu'>;
+
 export type FromWorker =
   | { type: 'progress'; progress: ModelProgress }
+  /** The lifeline's lock is held (see ToWorker 'lifeline'). */
+  | { type: 'lifeline' }
+  /**
+   * The GPU backend's context was lost (WebGL context loss, WebGPU device
+   * loss): nothing more can run on it, the worker must be replaced.
+   */
+  | { type: 'context-lost'; backend: GpuBackendName }
   | { type: 'ready'; backend: BackendInfo }
   | {
       type: 'result';

@@ -16,6 +16,7 @@ interface StatusView {
   timings: string;
   tensors: string;
   frameError: string | null;
+  notice: string | null;
 }
 
 function backendLine(services: Services): string {
@@ -47,6 +48,7 @@ export function StatusLine({ services }: { services: Services }) {
         timings: result ? timingsText(result.timings) : 'No frame analysed yet',
         tensors: `Tensors: ${result ? result.numTensors : '–'}`,
         frameError: client.frameError.peek(),
+        notice: client.notice.peek(),
       };
     };
     refresh();
@@ -69,6 +71,7 @@ export function StatusLine({ services }: { services: Services }) {
       <span>{current.fps}</span>
       <span>{current.timings}</span>
       <span>{current.tensors}</span>
+      {current.notice !== null && <span class="notice">{current.notice}</span>}
       {current.frameError !== null && (
         <span class="error">Last frame failed: {current.frameError}</span>
       )}
