@@ -28,14 +28,23 @@ export interface Still {
   photo: PhotoResult | null;
   /** Why analysis failed, as a sentence. */
   error: string | null;
+  /** A photo's own size, when it was scaled down to be shown. */
+  scaledFrom?: { width: number; height: number };
 }
 
 export class StillController {
   readonly still = signal<Still | null>(null);
+  /**
+   * Why the last file chosen or dropped for the view could not be opened
+   * (see openFile); cleared by the next one that opens.
+   */
+  readonly fileProblem = signal<string | null>(null);
   readonly #client: WorkerClient;
   readonly #store: SettingsStore;
   /** Bumped by every show and close, so a slow analysis cannot win late. */
   #generation = 0;
+  /** Bumped by every openFile, so only the latest one reports. */
+  #opening = 0;
 
   constructor(client: WorkerClient, store: SettingsStore) {
     this.#client = client;
@@ -53,9 +62,31 @@ export class StillController {
    * is shown on the still and returned in it.
    */
   async showFile(file: File): Promise<Still> {
-    const bitmap = await decodePhoto(file);
+    const photo = await decodePhoto(file);
+    const { bitmap } = photo;
+    const scaled =
+      bitmap.width !== photo.width || bitmap.height !== photo.height;
 
-    return this.showBitmap(bitmap, 'photo', file.name, false);
+    return this.showBitmap(bitmap, 'photo', file.name, false, {
+      ...(scaled && {
+        scaledFrom: { width: photo.width, height: photo.height },
+      }),
+    });
+  }
+
+  /**
+   * showFile for a file chosen or dropped for the view: a file that cannot
+   * be opened sets fileProblem, and the picture on show stays as it was.
+   */
+  async openFile(file: File): Promise<void> {
+    const opening = ++this.#opening;
+    this.fileProblem.value = null;
+    try {
+      await this.showFile(file);
+    } catch (error) {
+      // A file chosen since then has the say.
+      if (opening === this.#opening) this.fileProblem.value = messageOf(error);
+    }
   }
 
   /** Shows a picture (taking ownership of `bitmap`) and analyses it. */
@@ -64,6 +95,7 @@ export class StillController {
     kind: StillKind,
     label: string,
     mirror: boolean,
+    extra: Pick<Still, 'scaledFrom'> = {},
   ): Promise<Still> {
     const generation = this.#replace({
       kind,
@@ -72,6 +104,7 @@ export class StillController {
       mirror,
       photo: null,
       error: null,
+      ...extra,
     });
     const { analysis, match } = this.#store.settings.peek();
     let copy: ImageBitmap;

@@ -26,7 +26,7 @@ export function CameraView({ services }: { services: Services }) {
       onDrop={(event) => {
         event.preventDefault();
         const [file] = droppedImages(event);
-        if (file) void stills.showFile(file).catch(() => undefined);
+        if (file) void stills.openFile(file);
       }}
     >
       <canvas

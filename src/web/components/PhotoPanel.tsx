@@ -2,26 +2,14 @@
  * Analysing a photo on the view canvas instead of the camera: choose one
  * here or drop it on the view; "Back to camera" returns to the live view.
  */
-import { useSignal } from '@preact/signals';
 import type { Services } from '../services';
 import { FileField, Panel } from './fields';
 
 export function PhotoPanel({ services }: { services: Services }) {
   const { stills, client } = services;
   const still = stills.still.value;
-  const problem = useSignal<string | null>(null);
+  const problem = stills.fileProblem.value;
   const ready = client.phase.value === 'ready';
-
-  const analyse = async (files: File[]): Promise<void> => {
-    const file = files[0];
-    if (!file) return;
-    problem.value = null;
-    try {
-      await stills.showFile(file);
-    } catch (error) {
-      problem.value = error instanceof Error ? error.message : String(error);
-    }
-  };
 
   return (
     <Panel title="Photo">
@@ -29,11 +17,13 @@ export function PhotoPanel({ services }: { services: Services }) {
         label="Analyse photo"
         accept="image/*"
         disabled={!ready}
-        onFiles={(files) => void analyse(files)}
+        onFiles={(files) => {
+          if (files[0]) void stills.openFile(files[0]);
+        }}
       />
-      {problem.value !== null && (
+      {problem !== null && (
         <p role="alert" class="error">
-          {problem.value}
+          {problem}
         </p>
       )}
       {still !== null && (
@@ -61,5 +51,10 @@ function stillText(still: NonNullable<Services['stills']['still']['value']>) {
   const faces =
     count === 0 ? 'no face found' : count === 1 ? '1 face' : `${count} faces`;
 
-  return `Showing ${still.label}: ${faces}.`;
+  const scaled = still.scaledFrom
+    ? ` (scaled down from ${still.scaledFrom.width} x ` +
+      `${still.scaledFrom.height})`
+    : '';
+
+  return `Showing ${still.label}: ${faces}${scaled}.`;
 }
