@@ -350,3 +350,20 @@ app.step(
   },
   STEP_MS,
 );
+
+app.step(
+  'the gallery suggests a threshold from its own samples',
+  async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Suggest a threshold' }).click();
+    const suggestion = page.getByRole('status', {
+      name: 'Threshold suggestion',
+    });
+    await suggestion.waitFor({ state: 'visible', timeout: 10_000 });
+    // One sample each for Ada and Bea: no same-person pair to measure yet.
+    expect(await suggestion.textContent()).toContain(
+      'Enrol at least two samples of one person',
+    );
+  },
+  STEP_MS,
+);
