@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { startBackend } from '../src/engine/backend';
+import { parseManifest } from '../src/engine/eval/manifest';
 import { loadModels } from '../src/engine/models';
 import {
   createNodeRuntime,
@@ -40,12 +41,11 @@ async function samples(dataDir: string): Promise<Sample[]> {
   const out: Sample[] = [];
   for (const set of SETS) {
     const csv = await readFile(path.join(dataDir, set, 'manifest.csv'), 'utf8');
-    for (const line of csv.split('\n').slice(1)) {
-      const [file, , , faces] = line.split(',');
-      if (!file || !faces || !/^\d+$/.test(faces)) continue;
+    for (const entry of parseManifest(csv).entries) {
+      if (entry.facesExpected === null) continue;
       out.push({
-        file: path.join(dataDir, set, file),
-        expected: Number(faces),
+        file: path.join(dataDir, set, entry.file),
+        expected: entry.facesExpected,
       });
     }
   }

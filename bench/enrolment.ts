@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { startBackend } from '../src/engine/backend';
 import { detectForEnrolment } from '../src/engine/enrol/photo';
 import { checkQuality } from '../src/engine/enrol/quality';
+import { parseManifest } from '../src/engine/eval/manifest';
 import { loadModels } from '../src/engine/models';
 import { readPixelFrame } from '../src/engine/node/image';
 import {
@@ -36,7 +37,7 @@ const lfwStep = Math.max(1, Number(values['lfw-step']));
 
 /**
  * Files of a set's manifest with one face ("1", or LFW's "1 (centred...)"),
- * filtered by name. The columns read come before any quoted one.
+ * filtered by name.
  */
 async function singleFaceFiles(
   set: string,
@@ -44,12 +45,9 @@ async function singleFaceFiles(
 ): Promise<string[]> {
   const csv = await readFile(path.join(dataDir, set, 'manifest.csv'), 'utf8');
 
-  return csv
-    .split('\n')
-    .slice(1)
-    .map((line) => line.split(','))
-    .filter(([file, , , faces]) => file && /^1\b/.test(faces ?? ''))
-    .map(([file]) => file ?? '')
+  return parseManifest(csv)
+    .entries.filter((entry) => entry.singleFace)
+    .map((entry) => entry.file)
     .filter(keep)
     .map((file) => path.join(dataDir, set, file));
 }
