@@ -12,7 +12,8 @@
  *   pose   LFW pairs split by how far the heads are turned (no rerun).
  *
  * With the LFW pairs as they are, each face's descriptor is also computed
- * from face-api's own dlib alignment box (see dlibDescriptor).
+ * from face-api's own dlib alignment box (see dlibDescriptor): since the
+ * app cuts that chip itself, the two agree; kept as a check.
  *
  *   npx tsx eval/investigate.ts --data DIR [--only align,size,gray,pose]
  *                               [--detector tiny|ssd] [--out FILE]
@@ -27,7 +28,7 @@ import type { Sharp } from 'sharp';
 import { Analyzer } from '../src/engine/analyzer';
 import { startBackend } from '../src/engine/backend';
 import { appAnalysisOptions } from '../src/engine/eval/analyze';
-import { dlibAlignmentBox } from '../src/engine/eval/dlibBox';
+import { dlibAlignmentBox } from '../src/engine/align';
 import type { ManifestEntry } from '../src/engine/eval/manifest';
 import { parseManifest, parsePairs } from '../src/engine/eval/manifest';
 import type { ScoredPair } from '../src/engine/eval/metrics';

@@ -6,12 +6,13 @@
  *
  *   npm run eval -- --data DIR [--out FILE] [--detector tiny|ssd]
  *                   [--sets a,b] [--whole-image-below 64]
- *                   [--save-records FILE] [--rescore FILE] [--crop dlib]
+ *                   [--save-records FILE] [--rescore FILE] [--crop aligned]
  *
  * --save-records keeps every photo's analysis (descriptors included);
- * --rescore scores such a file again without running a model. --crop dlib
- * is an experiment: descriptors from face-api's own dlib alignment box
- * instead of the app's crop (src/engine/eval/dlibBox.ts).
+ * --rescore scores such a file again without running a model. --crop
+ * aligned is an experiment: descriptors from the landmarks' box grown by a
+ * fifth (what the app cut before) instead of the app's face chip
+ * (src/engine/align.ts).
  *
  * DIR may also be one set folder (a manifest.csv of its own). The layout
  * is in the README, "Accuracy". Progress goes to stderr, the table to
@@ -35,7 +36,7 @@ import {
 const USAGE =
   'Usage: npm run eval -- --data DIR [--out FILE] [--detector tiny|ssd] ' +
   '[--sets a,b] [--whole-image-below PX] [--save-records FILE] ' +
-  '[--rescore FILE] [--crop app|dlib]';
+  '[--rescore FILE] [--crop app|aligned]';
 
 /** Records written by --save-records, descriptors back as Float32Array. */
 async function readRecords(file: string): Promise<ImageRecord[]> {
@@ -113,9 +114,9 @@ async function main(): Promise<void> {
     throw new Error(`Expected --detector tiny or ssd but got "${detector}".`);
   }
   const recognitionCrop = values.crop;
-  if (recognitionCrop !== 'app' && recognitionCrop !== 'dlib') {
+  if (recognitionCrop !== 'app' && recognitionCrop !== 'aligned') {
     throw new Error(
-      `Expected --crop app or dlib but got "${recognitionCrop}".`,
+      `Expected --crop app or aligned but got "${recognitionCrop}".`,
     );
   }
   const wholeImageBelowPx = Number(values['whole-image-below']);

@@ -14,6 +14,7 @@ import {
   setThreadsCount,
   setWasmPaths,
 } from '@tensorflow/tfjs-backend-wasm';
+import { DEFAULT_MATCH_OPTIONS } from '../../src/engine/gallery/matcher';
 import { fail, markResult, pageState, startCamera, viewCanvas } from './page';
 import { MODELS_READY_MARK } from './marks';
 import { wasmFiles } from './wasmFiles';
@@ -21,7 +22,7 @@ import { wasmFiles } from './wasmFiles';
 const MODEL_URL = '/models/';
 const GALLERY_URL = '/gallery.json';
 /** The app's default match threshold. */
-const MATCH_THRESHOLD = 0.55;
+const MATCH_THRESHOLD = DEFAULT_MATCH_OPTIONS.threshold;
 const DETECTOR_OPTIONS = new faceapi.TinyFaceDetectorOptions({
   inputSize: 512,
   scoreThreshold: 0.3,

@@ -4,6 +4,7 @@
  * crops. face-api's chained API does the same work but cuts each aligned face
  * once per stage and cannot time stages; this cuts once and times each.
  */
+import { dlibAlignmentBox } from './align';
 import type { AnalysisOptions } from './options';
 import type { FaceApiModule, Runtime, Tensor3D } from './runtime';
 import { tfOf } from './runtime';
@@ -11,6 +12,7 @@ import type {
   Box,
   ExpressionScores,
   FaceAnalysis,
+  FaceCrops,
   FrameAnalysis,
   Point,
   StageTimings,
@@ -59,7 +61,7 @@ export async function analyzeFrame(
   const described = await describeFaces(
     runtime,
     input,
-    marks.map((mark) => mark.alignedBox),
+    marks,
     {
       expressions: options.expressions ? all : [],
       ageGender: options.ageGender ? all : [],
@@ -122,10 +124,9 @@ export async function detectFaces(
     }));
 }
 
-/** 68 landmarks of one face and the aligned box the other nets read. */
-export interface FaceLandmarkResult {
+/** 68 landmarks of one face and the boxes the other nets read. */
+export interface FaceLandmarkResult extends FaceCrops {
   landmarks: Point[];
-  alignedBox: Box;
 }
 
 /**
@@ -157,9 +158,16 @@ export async function landmarksFor(
         marks[i] as InstanceType<FaceApiModule['FaceLandmarks68']>,
       );
 
+      const landmarks = result.landmarks.positions.map(plainPoint);
+      const alignedBox = plainBox(result.alignedRect.box);
+      const chip = dlibAlignmentBox(landmarks, width, height);
+      // A face mostly off the image leaves no chip: the aligned box instead.
+      const usable = chip.width >= 1 && chip.height >= 1;
+
       return {
-        landmarks: result.landmarks.positions.map(plainPoint),
-        alignedBox: plainBox(result.alignedRect.box),
+        landmarks,
+        alignedBox,
+        descriptorBox: usable ? chip : alignedBox,
       };
     });
   } finally {
@@ -181,50 +189,66 @@ export type FaceDescription = Pick<
 >;
 
 /**
- * Expressions, age and gender, and descriptors on one aligned crop per
- * face, each network batched over the faces asking for it. Faces asking
- * for nothing are not cropped. Times are added to `timings`.
+ * Expressions, age and gender on one aligned crop per face, descriptors on
+ * one face chip per face, each network batched over the faces asking for
+ * it. Faces asking for nothing are not cropped. Times are added to
+ * `timings`.
  */
 export async function describeFaces(
   runtime: Runtime,
   input: Tensor3D,
-  alignedBoxes: readonly Box[],
+  faces: readonly FaceCrops[],
   request: DescribeRequest,
   timings: StageTimings,
 ): Promise<FaceDescription[]> {
   const { faceapi } = runtime;
   const image = input as unknown as FaceApiTensor3D;
   const [height, width] = input.shape;
-  const results: FaceDescription[] = alignedBoxes.map(() => ({}));
-  const wanted = alignedBoxes
-    .map((_, i) => i)
-    .filter(
-      (i) =>
-        request.expressions[i] === true ||
-        request.ageGender[i] === true ||
-        request.descriptor[i] === true,
-    );
-  if (wanted.length === 0) return results;
-
-  const aligned = await faceapi.extractFaceTensors(
-    image,
-    wanted.map((i) =>
-      toDetection(runtime, alignedBoxes[i] as Box, 1, width, height),
+  const results: FaceDescription[] = faces.map(() => ({}));
+  const indices = (flags: readonly boolean[]) =>
+    faces.map((_, i) => i).filter((i) => flags[i] === true);
+  const alignedFaces = indices(
+    faces.map(
+      (_, i) =>
+        request.expressions[i] === true || request.ageGender[i] === true,
     ),
   );
+  const chipFaces = indices(request.descriptor);
+  if (alignedFaces.length === 0 && chipFaces.length === 0) return results;
+
+  const cut = (picked: number[], box: (face: FaceCrops) => Box) =>
+    picked.length === 0
+      ? Promise.resolve([])
+      : faceapi.extractFaceTensors(
+          image,
+          picked.map((i) =>
+            toDetection(runtime, box(faces[i] as FaceCrops), 1, width, height),
+          ),
+        );
+  const aligned = await cut(alignedFaces, (face) => face.alignedBox);
+  const chips = await cut(chipFaces, (face) => face.descriptorBox).catch(
+    (error: unknown) => {
+      aligned.forEach((crop) => crop.dispose());
+      throw error;
+    },
+  );
   /** The crops (and face indices) a network should run on. */
-  const subset = (flags: readonly boolean[]) => {
-    const picked = wanted
+  const subset = (
+    flags: readonly boolean[],
+    from: number[],
+    crops: typeof aligned,
+  ) => {
+    const picked = from
       .map((face, slot) => ({ face, slot }))
       .filter(({ face }) => flags[face] === true);
 
     return {
       faces: picked.map((p) => p.face),
-      crops: picked.map((p) => aligned[p.slot] as (typeof aligned)[number]),
+      crops: picked.map((p) => crops[p.slot] as (typeof crops)[number]),
     };
   };
   try {
-    const forExpressions = subset(request.expressions);
+    const forExpressions = subset(request.expressions, alignedFaces, aligned);
     if (forExpressions.crops.length > 0) {
       const scores = await timed(timings, 'expressionsMs', async () =>
         asArray(
@@ -239,7 +263,7 @@ export async function describeFaces(
       });
     }
 
-    const forAgeGender = subset(request.ageGender);
+    const forAgeGender = subset(request.ageGender, alignedFaces, aligned);
     if (forAgeGender.crops.length > 0) {
       const predictions = await timed(timings, 'ageGenderMs', async () =>
         asArray(
@@ -257,7 +281,7 @@ export async function describeFaces(
       });
     }
 
-    const forDescriptor = subset(request.descriptor);
+    const forDescriptor = subset(request.descriptor, chipFaces, chips);
     if (forDescriptor.crops.length > 0) {
       const descriptors = await timed(timings, 'descriptorMs', async () =>
         asArray(
@@ -273,6 +297,7 @@ export async function describeFaces(
     }
   } finally {
     aligned.forEach((crop) => crop.dispose());
+    chips.forEach((crop) => crop.dispose());
   }
 
   return results;

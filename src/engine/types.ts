@@ -64,6 +64,21 @@ export interface FaceAnalysis {
   descriptor?: Float32Array;
 }
 
+/** Where the networks after landmarks read one face, in image pixels. */
+export interface FaceCrops {
+  /**
+   * The landmarks' bounding box grown by a fifth (face-api's alignedRect):
+   * what the expression and age/gender nets read.
+   */
+  alignedBox: Box;
+  /**
+   * The dlib face-chip framing the recognition net was trained on (see
+   * align.ts): measured on the LFW pairs, it lifts verification from 89.7%
+   * to 97.0% over alignedBox (README, "Accuracy").
+   */
+  descriptorBox: Box;
+}
+
 /** Milliseconds spent per pipeline stage for one frame; 0 when skipped. */
 export interface StageTimings {
   detectMs: number;

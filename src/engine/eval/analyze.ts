@@ -11,7 +11,13 @@ import { Analyzer } from '../analyzer';
 import { DEFAULT_MATCH_OPTIONS } from '../gallery/matcher';
 import type { AnalysisOptions, DetectorKind } from '../options';
 import { DEFAULT_ANALYSIS_OPTIONS } from '../options';
-import { analyzeFrame, frameToTensor } from '../pipeline';
+import {
+  analyzeFrame,
+  describeFaces,
+  emptyTimings,
+  frameToTensor,
+  landmarksFor,
+} from '../pipeline';
 import type { Runtime, Tensor3D } from '../runtime';
 import { tfOf } from '../runtime';
 import type {
@@ -24,7 +30,6 @@ import type {
 import { EXPRESSIONS } from '../types';
 import type { PixelFrame } from '../types';
 import { CsvError } from './csv';
-import { dlibAlignmentBox } from './dlibBox';
 import type { NamerFactory } from './identification';
 import type { LabelledPair, ParsedManifest, SkippedRow } from './manifest';
 import { ManifestError, parseManifest, parsePairs } from './manifest';
@@ -101,9 +106,10 @@ export interface AnalyseOptions {
   wholeImageBelowPx: number;
   /**
    * Where the recognition net's crop comes from: 'app', the pipeline's
-   * own (alignedRect), or 'dlib', face-api's withFaceDescriptor() box
-   * (see dlibBox.ts): an experiment, not what the app runs. Defaults to
-   * 'app'.
+   * own (the dlib face chip, see align.ts), or 'aligned', the landmarks'
+   * box grown by a fifth that the app cut before the evaluation chose the
+   * chip (face-api's alignedRect): an experiment, not what the app runs.
+   * Defaults to 'app'.
    */
   recognitionCrop?: RecognitionCrop;
   /** Called after each photo. */
@@ -116,7 +122,7 @@ export interface AnalyseOptions {
 }
 
 /** See AnalyseOptions.recognitionCrop. */
-export type RecognitionCrop = 'app' | 'dlib';
+export type RecognitionCrop = 'app' | 'aligned';
 
 /** The app's analysis options for a detector, every stage on. */
 export function appAnalysisOptions(detector: DetectorKind): AnalysisOptions {
@@ -252,7 +258,7 @@ async function analysePhoto(
     analysis,
     DEFAULT_MATCH_OPTIONS,
   );
-  if (crop === 'dlib') await recutDescriptors(runtime, frame, photo.faces);
+  if (crop === 'aligned') await recutDescriptors(runtime, frame, photo.faces);
   const faces: FaceRecord[] = photo.faces.map((face) => {
     const record: FaceRecord = {
       box: face.box,
@@ -298,35 +304,37 @@ async function analysePhoto(
 }
 
 /**
- * Replaces each face's descriptor with one computed on face-api's dlib
- * alignment box of its landmarks (the --crop dlib experiment).
+ * Replaces each face's descriptor with one computed on the aligned box
+ * (the --crop aligned experiment). Landmarks are read again from the
+ * reported box in the photo as given, as the live pipeline reads them.
  */
 async function recutDescriptors(
   runtime: Runtime,
   frame: PixelFrame,
   faces: readonly FaceAnalysis[],
 ): Promise<void> {
-  const { faceapi } = runtime;
-  const withMarks = faces.filter((f) => f.landmarks?.length === 68);
+  const withMarks = faces.filter((f) => f.descriptor !== undefined);
   if (withMarks.length === 0) return;
   const image = frameToTensor(runtime, frame);
-  const crops = await faceapi.extractFaceTensors(
-    image as unknown as Parameters<typeof faceapi.extractFaceTensors>[0],
-    withMarks.map((f) => {
-      const box = dlibAlignmentBox(f.landmarks!, frame.width, frame.height);
-      return new faceapi.Rect(box.x, box.y, box.width, box.height);
-    }),
-  );
-  image.dispose();
   try {
-    for (const [i, face] of withMarks.entries()) {
-      const out = await faceapi.nets.faceRecognitionNet.computeFaceDescriptor(
-        crops[i]!,
-      );
-      face.descriptor = one(out as Float32Array | Float32Array[]);
-    }
+    const marks = await landmarksFor(runtime, image, withMarks);
+    const described = await describeFaces(
+      runtime,
+      image,
+      marks.map((mark) => ({ ...mark, descriptorBox: mark.alignedBox })),
+      {
+        expressions: [],
+        ageGender: [],
+        descriptor: withMarks.map(() => true),
+      },
+      emptyTimings(),
+    );
+    described.forEach((result, i) => {
+      const face = withMarks[i];
+      if (face && result.descriptor) face.descriptor = result.descriptor;
+    });
   } finally {
-    crops.forEach((c) => c.dispose());
+    image.dispose();
   }
 }
 

@@ -61,7 +61,7 @@ export const DEFAULT_SCORE_OPTIONS: Readonly<ScoreOptions> = {
   ks: [1, 3],
   headlineK: 3,
   leaveOutEvery: 5,
-  sweep: [0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65],
+  sweep: [0.35, 0.4, 0.42, 0.44, 0.46, 0.48, 0.5, 0.55, 0.6, 0.65],
   namers: {},
 };
 

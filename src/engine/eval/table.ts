@@ -66,10 +66,10 @@ export function formatReport(report: EvaluationReport): string {
       `${meta.sets.length} sets; ${(meta.msPerPhoto / 1000).toFixed(2)} s ` +
       `a photo; ${meta.seconds.toFixed(0)} s in all`,
   );
-  if (meta.recognitionCrop === 'dlib') {
+  if (meta.recognitionCrop === 'aligned') {
     out.push(
-      "EXPERIMENT: descriptors cut by face-api's dlib alignment box, not " +
-        "the app's crop (--crop dlib)",
+      "EXPERIMENT: descriptors cut from the landmarks' box grown by a " +
+        "fifth, not the app's face chip (--crop aligned)",
     );
   }
   out.push(

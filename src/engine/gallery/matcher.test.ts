@@ -27,6 +27,9 @@ const x = (value: number): Float32Array => vec({ 0: value });
 
 const origin = vec();
 
+/** Sample-level answers: the strategy these tests are about. */
+const NEAREST = { strategy: 'nearest' } as const;
+
 function summary(result: MatchResult): string {
   return result.kind === 'known'
     ? result.person.personId
@@ -62,7 +65,7 @@ describe('GalleryMatcher.match', () => {
   it('matches the one enrolled person, at distance 0 for their sample', () => {
     const matcher = gallery([['ann', [x(0.5), x(0.25)]]]);
 
-    expect(matcher.match(x(0.25))).toEqual({
+    expect(matcher.match(x(0.25), NEAREST)).toEqual({
       kind: 'known',
       person: { personId: 'ann', name: 'ann', distance: 0, sampleIndex: 1 },
       candidates: [
@@ -134,8 +137,8 @@ describe('GalleryMatcher.match', () => {
     expect(result.candidates.map((c) => c.sampleIndex)).toEqual(at);
   });
 
-  it('defaults to the nearest sample', () => {
-    expect(summary(disagreeing().match(origin))).toBe('ann');
+  it('defaults to the centroid', () => {
+    expect(summary(disagreeing().match(origin))).toBe('cy');
   });
 
   it('lists the three closest people, best first', () => {
@@ -199,7 +202,7 @@ describe('GalleryMatcher changes', () => {
       const result = matcher.match(origin, { strategy });
       expect(result.candidates.map((c) => c.personId)).toEqual(['bob', 'cy']);
     }
-    expect(matcher.match(x(0.5)).candidates[0]).toMatchObject({
+    expect(matcher.match(x(0.5), NEAREST).candidates[0]).toMatchObject({
       personId: 'cy',
       distance: 0,
       sampleIndex: 1,
@@ -264,7 +267,7 @@ describe('GalleryMatcher changes', () => {
     ]);
 
     expect(matcher.personCount).toBe(1);
-    expect(matcher.match(origin).candidates).toEqual([
+    expect(matcher.match(origin, NEAREST).candidates).toEqual([
       { personId: 'ann', name: 'ann', distance: 0.25, sampleIndex: 1 },
     ]);
   });
@@ -279,7 +282,7 @@ describe('GalleryMatcher changes', () => {
     expect(matcher.sampleCount).toBe(300);
     expect(matcher.capacity).toBe(512);
     for (let p = 0; p < 100; p += 7) {
-      const result = matcher.match(vec({ [p]: 1, 127: 0.5 }));
+      const result = matcher.match(vec({ [p]: 1, 127: 0.5 }), NEAREST);
       expect(result).toMatchObject({
         kind: 'known',
         person: { personId: `p${p}`, distance: 0, sampleIndex: 2 },
@@ -341,13 +344,13 @@ describe('normalizeMatchOptions', () => {
     ['threshold', 0.1, 0.3],
     ['threshold', 0.95, 0.8],
     ['threshold', 0.6, 0.6],
-    ['threshold', Number.NaN, 0.55],
-    ['threshold', '0.6', 0.55],
+    ['threshold', Number.NaN, 0.42],
+    ['threshold', '0.6', 0.42],
     ['margin', -1, 0],
     ['margin', 0.1, 0.1],
     ['margin', 5, 0.5],
     ['strategy', 'mean', 'mean'],
-    ['strategy', 'best', 'nearest'],
+    ['strategy', 'best', 'centroid'],
   ])('brings %s=%s to %s', (key, value, expected) => {
     expect(normalizeMatchOptions({ [key]: value })[key]).toBe(expected);
   });

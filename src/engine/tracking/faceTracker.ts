@@ -8,7 +8,7 @@
  * analyzer runs the networks and hands their outputs in.
  */
 import { iou } from '../tracker';
-import type { Box, ExpressionScores, Gender, Point } from '../types';
+import type { Box, ExpressionScores, FaceCrops, Gender, Point } from '../types';
 import { OneEuroVector } from './oneEuro';
 import { ExpressionAverage, GenderVote, IdentityVote } from './votes';
 
@@ -54,8 +54,8 @@ export class Track {
   /** Box and landmarks smoothed for display. */
   smoothedBox: Box;
   smoothedLandmarks: Point[] | undefined;
-  /** The aligned box the description networks read, from the landmarks. */
-  alignedBox: Box | undefined;
+  /** Where the description networks read the face, from the landmarks. */
+  crops: FaceCrops | undefined;
   readonly firstSeenMs: number;
   lastSeenMs: number;
   /** Whether the latest detector run found this face. */
@@ -362,7 +362,7 @@ export class FaceTracker {
     const previous = this.#revive(track.reference);
     if (!previous) return track;
     previous.see(track.box, track.score, track.landmarks, nowMs);
-    previous.alignedBox = track.alignedBox;
+    previous.crops = track.crops;
     previous.boxFromMarks = track.boxFromMarks;
     previous.inherit(track);
     previous.lastRun.ageGender = Math.max(

@@ -194,7 +194,7 @@ export class LiveSession {
         const results = await describeFaces(
           runtime,
           input,
-          marks.map((mark) => mark.alignedBox),
+          marks,
           { expressions: [], ageGender: [], descriptor: uncertain },
           timings,
         );
@@ -211,7 +211,7 @@ export class LiveSession {
       const face = found[i]!;
       const mark = marks[i];
       track.see(face.box, face.score, mark?.landmarks, nowMs);
-      track.alignedBox = mark?.alignedBox;
+      track.crops = mark;
       if (mark) track.learnBoxShape(face.box, mark.landmarks);
       const descriptor = detections[i]!.descriptor;
       if (described.has(i) && descriptor) {
@@ -270,7 +270,7 @@ export class LiveSession {
         return;
       }
       track.see(box, track.score, mark.landmarks, nowMs);
-      track.alignedBox = mark.alignedBox;
+      track.crops = mark;
       seen.push(track);
     });
 
@@ -295,7 +295,7 @@ export class LiveSession {
     timings: StageTimings,
   ): Promise<void> {
     const { scheduler, tracker, runtime } = this;
-    const ready = seen.filter((track) => track.alignedBox);
+    const ready = seen.filter((track) => track.crops);
     const tasks = scheduler.plan(nowMs, ready, options);
     if (tasks.length === 0) return;
 
@@ -312,7 +312,7 @@ export class LiveSession {
     const results = await describeFaces(
       runtime,
       input,
-      ready.map((track) => track.alignedBox!),
+      ready.map((track) => track.crops!),
       request,
       timings,
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Point } from '../types';
-import { dlibAlignmentBox } from './dlibBox';
+import type { Point } from './types';
+import { dlibAlignmentBox } from './align';
 
 /** 68 landmarks: eyes centred at (40, 50) and (60, 50), mouth at (50, 80). */
 function face(): Point[] {

@@ -1,14 +1,13 @@
 /**
- * The crop face-api's own withFaceDescriptor() gives the recognition net
- * (FaceLandmarks.alignDlib in face-api): a square whose side is the mean
- * distance from the mouth's centre to each eye's centre over 0.45, placed
- * so that the centre of eyes and mouth sits half-way across and 43% down.
- * That is the framing of the 150x150 dlib face chips the net was trained
- * on. The app's pipeline instead cuts `alignedRect` (the landmarks'
- * bounding box grown by 20%) for every net; the evaluation's --crop dlib
- * experiment measures what the difference costs.
+ * The face chip the recognition net reads (face-api's alignDlib framing):
+ * a square whose side is the mean distance from the mouth's centre to each
+ * eye's centre over 0.45, placed so that the centre of eyes and mouth sits
+ * half-way across and 43% down, the framing of the 150x150 dlib chips the
+ * net was trained on. The other nets read `alignedRect` (the landmarks'
+ * bounding box grown by a fifth); `npm run eval -- --crop aligned` measures
+ * what the chip gains over it for descriptors.
  */
-import type { Box, Point } from '../types';
+import type { Box, Point } from './types';
 
 function centre(points: readonly Point[]): Point {
   return {
