@@ -52,19 +52,15 @@ function galleryPanel(page: Page) {
   return page.getByRole('region', { name: 'Gallery' });
 }
 
-/** The names in the People list, in order. */
+/** The names in the People list, in order, read in one go. */
 async function peopleOf(page: Page): Promise<string[]> {
-  const items = page
+  // One read of every item: the list may change between separate reads.
+  return page
     .getByRole('list', { name: 'People' })
-    .getByRole('listitem', {
-      name: /.+/,
-    });
-  const names: string[] = [];
-  for (const item of await items.all()) {
-    names.push((await item.getAttribute('aria-label')) ?? '');
-  }
-
-  return names;
+    .getByRole('listitem', { name: /.+/ })
+    .evaluateAll((items) =>
+      items.map((item) => item.getAttribute('aria-label') ?? ''),
+    );
 }
 
 /** Waits until the People list is `names` (in any order). */
