@@ -2,6 +2,8 @@
  * The command line of `npm run bench` and `npm run bench:models`, checked
  * once, with every default in one place.
  */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONTENDERS } from './contenders';
 import type { Contender } from './contenders';
@@ -109,12 +111,21 @@ export function parseBenchOptions(
     );
   }
 
+  // Chromium reads the clip from its own working folder: an absolute path.
+  const clip = values.clip === undefined ? null : resolve(values.clip);
+  if (clip !== null && !/\.(mjpeg|y4m)$/i.test(clip)) {
+    throw new Error(`--clip must be a .mjpeg or .y4m file, not "${clip}".`);
+  }
+  if (clip !== null && !existsSync(clip)) {
+    throw new Error(`--clip: there is no file at "${clip}".`);
+  }
+
   return {
     seconds: positive('seconds', values.seconds, false),
     rounds: positive('rounds', values.rounds, true),
     settleSeconds:
       values.settle === '0' ? 0 : positive('settle', values.settle, false),
-    clip: values.clip ?? null,
+    clip,
     out: values.out ?? null,
     contenders: only === undefined ? [...CONTENDERS] : [only as Contender],
     only: only !== undefined,
