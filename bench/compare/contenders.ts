@@ -6,6 +6,11 @@
  * capture-to-draw latency, long tasks, faces, tensors and the cold start.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { labelStability } from '../../src/engine/bench/stability';
+import type {
+  LabelStability,
+  TrackLabel,
+} from '../../src/engine/bench/stability';
 import { summarizeWindow } from '../../src/engine/bench/stats';
 import type {
   LongTask,
@@ -54,6 +59,8 @@ export interface LiveRun extends WindowSummary {
   tensorsFirst: number;
   /** Faces given a name from the gallery: app's panel at the end, original's mean per result. */
   namedFaces?: number;
+  /** The app's label changes per track over the measured window. */
+  labels?: LabelStability;
   /** Backend, threads, versions: the app's status line, a peer's own account. */
   info: Record<string, string | number | boolean>;
   /** Errors the page threw or logged during the run. */
@@ -215,6 +222,13 @@ export async function runContender(
       coldStart: await readColdStart(page, contender),
       tensorsFirst: marks[0]?.tensors ?? NaN,
       ...(await namedFaces(page, contender, marks, start, end)),
+      ...(contender === 'app' && {
+        labels: labelStability(
+          marks
+            .filter((mark) => mark.at >= start && mark.at < end)
+            .map((mark) => mark.tracks ?? []),
+        ),
+      }),
       info: await readInfo(page, contender),
       pageErrors: errors,
     };
@@ -243,6 +257,7 @@ export function readMarks(page: Page, name: string): Promise<ResultMark[]> {
           latencyMs: number;
           tensors?: number;
           named?: number;
+          tracks?: TrackLabel[];
         };
         return { at: entry.startTime, ...detail };
       }),

@@ -3,6 +3,7 @@
  * and the tables printed at the end of a run.
  */
 import { median, pairedRatios } from '../../src/engine/bench/stats';
+import type { LabelStability } from '../../src/engine/bench/stability';
 import type { BrowserModelTimes } from './browserModels';
 import type { Contender, LiveRun } from './contenders';
 import type { ModelTime } from './modelTimes';
@@ -29,6 +30,8 @@ export interface ContenderSummary {
   modelsReadyMs: number;
   cameraToFirstResultMs: number;
   namedFaces?: number;
+  /** The app's label changes, summed over rounds (age spread: the widest). */
+  labels?: LabelStability;
   /** The last run's account of itself (backend, threads, versions). */
   info: Record<string, string | number | boolean>;
   rounds: LiveRun[];
@@ -59,6 +62,18 @@ export function summarize(
   };
   if (named.some((value) => !Number.isNaN(value))) {
     summary.namedFaces = median(named);
+  }
+  const labels = runs.flatMap((run) => (run.labels ? [run.labels] : []));
+  if (labels.length > 0) {
+    const sum = (pick: (l: LabelStability) => number) =>
+      labels.reduce((total, l) => total + pick(l), 0);
+    summary.labels = {
+      tracks: sum((l) => l.tracks),
+      sightings: sum((l) => l.sightings),
+      nameChanges: sum((l) => l.nameChanges),
+      genderChanges: sum((l) => l.genderChanges),
+      ageSpreadYears: Math.max(...labels.map((l) => l.ageSpreadYears)),
+    };
   }
 
   return summary;
@@ -155,6 +170,15 @@ export function liveTable(input: LiveTableInput): string {
     row('  blocked ms / min', (s) => fixed(s.longTaskMsPerMin, 0)),
     row('faces / frame', (s) => fixed(s.facesPerFrame, 2)),
     row('named faces / frame', (s) => fixed(s.namedFaces, 2)),
+    row('name / gender changes (all rounds)', (s) =>
+      s.labels
+        ? `${s.labels.nameChanges} / ${s.labels.genderChanges} in ` +
+          `${s.labels.tracks} tracks`
+        : '-',
+    ),
+    row('widest age spread of a track, years', (s) =>
+      s.labels ? String(s.labels.ageSpreadYears) : '-',
+    ),
     row(
       'tensors start -> end',
       (s) => `${fixed(s.tensorsStart, 0)} -> ${fixed(s.tensorsEnd, 0)}`,

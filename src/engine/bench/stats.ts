@@ -3,6 +3,7 @@
  * ratios and the summary of a measured window of drawn results. Pure, so
  * the figures a benchmark prints can be checked by a test.
  */
+import type { TrackLabel } from './stability';
 
 /**
  * Nearest-rank percentile of values already sorted ascending: the smallest
@@ -68,6 +69,8 @@ export interface ResultMark {
   latencyMs: number;
   /** Live tensors after the result; absent where the page cannot say. */
   tensors?: number;
+  /** Each face's track and labels; the app's marks only. */
+  tracks?: TrackLabel[];
 }
 
 /** A main-thread long task (PerformanceObserver type 'longtask'). */
