@@ -24,6 +24,7 @@ import { DEFAULT_ANALYSIS_OPTIONS } from '../src/engine/options';
 import type { AnalysisOptions } from '../src/engine/options';
 import { analyzeFrame, frameToTensor } from '../src/engine/pipeline';
 import type { FrameAnalysis } from '../src/engine/types';
+import { benchArgs } from './args';
 
 const SETS = ['vladmandic', 'dlib', 'faceapi'];
 
@@ -32,10 +33,19 @@ interface Sample {
   expected: number;
 }
 
-function argValue(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
+const USAGE = `Visage detector candidates on labelled photos at camera size.
+
+  npx tsx bench/detectors.ts [options]
+
+  --data DIR    labelled photos in the layout of ../shared/data/faces
+                (default ../shared/data/faces)
+  --only TEXT   only the candidates whose name holds TEXT
+  --help        this text`;
+
+const args = benchArgs(USAGE, {
+  data: { type: 'string', default: '../shared/data/faces' },
+  only: { type: 'string', default: '' },
+});
 
 async function samples(dataDir: string): Promise<Sample[]> {
   const out: Sample[] = [];
@@ -117,7 +127,7 @@ function mjpegFrames(file: Buffer): Buffer[] {
 }
 
 async function main(): Promise<void> {
-  const dataDir = argValue('--data', '../shared/data/faces');
+  const dataDir = args.data;
   const runtime = createNodeRuntime();
   await startBackend(runtime, 'wasm', { wasmThreads: 1 });
   await loadModels(runtime, localModelUrl(), {
@@ -156,7 +166,7 @@ async function main(): Promise<void> {
       ),
     })),
   );
-  const only = argValue('--only', '');
+  const only = args.only;
   for (const [name, overrides] of candidates) {
     if (!name.includes(only)) continue;
     const options = {

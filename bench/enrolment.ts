@@ -10,7 +10,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { startBackend } from '../src/engine/backend';
 import { detectForEnrolment } from '../src/engine/enrol/photo';
 import { checkQuality } from '../src/engine/enrol/quality';
@@ -25,12 +24,20 @@ import {
 import { DEFAULT_ANALYSIS_OPTIONS } from '../src/engine/options';
 import { analyzeFrame, frameToTensor } from '../src/engine/pipeline';
 import type { FaceAnalysis, PixelFrame } from '../src/engine/types';
+import { benchArgs } from './args';
 
-const { values } = parseArgs({
-  options: {
-    data: { type: 'string', default: '../shared/data/faces' },
-    'lfw-step': { type: 'string', default: '4' },
-  },
+const USAGE = `Visage enrolment photos: plain detection against detectForEnrolment.
+
+  npm run bench:enrolment -- [options]
+
+  --data DIR       labelled photos in the layout of ../shared/data/faces
+                   (default ../shared/data/faces)
+  --lfw-step N     every Nth LFW photo (default 4)
+  --help           this text`;
+
+const values = benchArgs(USAGE, {
+  data: { type: 'string', default: '../shared/data/faces' },
+  'lfw-step': { type: 'string', default: '4' },
 });
 const dataDir = values.data;
 const lfwStep = Math.max(1, Number(values['lfw-step']));

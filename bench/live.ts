@@ -12,13 +12,13 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
 import { chromiumArgs, startServer } from '../e2e/browser';
 import { writeSampleClip } from '../e2e/clip';
 import { ensureBuilt } from '../e2e/setup/build';
 import { findOrInstallChromium } from '../e2e/setup/chromium';
+import { benchArgs } from './args';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -38,15 +38,25 @@ interface Round {
   status: string;
 }
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '20' },
-    rounds: { type: 'string', default: '3' },
-    detector: { type: 'string', default: 'default' },
-    clip: { type: 'string' },
-    faces: { type: 'string', default: '3' },
-    out: { type: 'string' },
-  },
+const USAGE = `Visage live view alone, per detector, in headless Chromium.
+
+  npm run bench:live -- [options]
+
+  --seconds N      seconds measured per round (default 20)
+  --rounds N       rounds, each a fresh browser profile (default 3)
+  --detector NAME  default, tiny or ssd (default: the app's setting)
+  --clip FILE      a .mjpeg or .y4m camera clip (default: generated)
+  --faces N        faces the clip holds (default 3)
+  --out FILE       write the results as JSON
+  --help           this text`;
+
+const values = benchArgs(USAGE, {
+  seconds: { type: 'string', default: '20' },
+  rounds: { type: 'string', default: '3' },
+  detector: { type: 'string', default: 'default' },
+  clip: { type: 'string' },
+  faces: { type: 'string', default: '3' },
+  out: { type: 'string' },
 });
 const seconds = Number(values.seconds);
 const rounds = Number(values.rounds);

@@ -8,8 +8,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { benchArgs } from './args';
 import { findOrInstallChromium } from '../e2e/setup/chromium';
 import {
   ensurePagesBuilt,
@@ -25,15 +25,21 @@ import { modelsTable } from './compare/report';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+const USAGE = `Visage per-model timings: Node (WASM) and a browser worker.
+
+  npm run bench:models -- [options]
+
+  --runs N       timed runs per model, the median is printed (default 10)
+  --out FILE     write the results as JSON
+  --node-only    skip the browser worker
+  --help         this text`;
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      runs: { type: 'string', default: '10' },
-      out: { type: 'string' },
-      'node-only': { type: 'boolean', default: false },
-    },
+  const values = benchArgs(USAGE, {
+    runs: { type: 'string', default: '10' },
+    out: { type: 'string' },
+    'node-only': { type: 'boolean', default: false },
   });
   const runs = Number(values.runs);
   if (!Number.isInteger(runs) || runs < 1) {
