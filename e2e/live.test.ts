@@ -120,7 +120,10 @@ describe('live analysis', () => {
 
   test('the detector switch keeps finding the faces', async () => {
     const { page } = app;
-    const detector = page.getByRole('combobox', { name: 'Detector' });
+    const detector = page.getByRole('combobox', {
+      name: 'Detector',
+      exact: true,
+    });
     const original = await selectedLabel(detector);
     const other = original === TINY ? SSD : TINY;
 

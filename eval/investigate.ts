@@ -40,6 +40,7 @@ import {
 } from '../src/engine/eval/metrics';
 import { loadModels } from '../src/engine/models';
 import { readPixelFrame } from '../src/engine/node/image';
+import { DEFAULT_ANALYSIS_OPTIONS } from '../src/engine/options';
 import { frameToTensor } from '../src/engine/pipeline';
 import type { PixelFrame, Point } from '../src/engine/types';
 import {
@@ -53,13 +54,16 @@ const { values } = parseArgs({
   options: {
     data: { type: 'string', default: '../shared/data/faces' },
     only: { type: 'string', default: 'align,size,gray,pose' },
-    detector: { type: 'string', default: 'tiny' },
+    detector: {
+      type: 'string',
+      default: DEFAULT_ANALYSIS_OPTIONS.photoDetector,
+    },
     out: { type: 'string' },
   },
 });
 const dataDir = values.data;
 const only = values.only.split(',');
-const detector = values.detector === 'ssd' ? 'ssd' : 'tiny';
+const detector = values.detector === 'tiny' ? 'tiny' : 'ssd';
 const THRESHOLD = 0.55;
 
 const runtime = createNodeRuntime();

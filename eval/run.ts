@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import { startBackend } from '../src/engine/backend';
 import type { ImageRecord } from '../src/engine/eval/analyze';
 import type { EvaluationOptions } from '../src/engine/eval/evaluate';
+import { DEFAULT_ANALYSIS_OPTIONS } from '../src/engine/options';
 import { runEvaluation } from '../src/engine/eval/evaluate';
 import { formatReport } from '../src/engine/eval/table';
 import { exists, folderSource } from './folder';
@@ -95,7 +96,10 @@ async function main(): Promise<void> {
     options: {
       data: { type: 'string' },
       out: { type: 'string' },
-      detector: { type: 'string', default: 'tiny' },
+      detector: {
+        type: 'string',
+        default: DEFAULT_ANALYSIS_OPTIONS.photoDetector,
+      },
       sets: { type: 'string', default: '' },
       'whole-image-below': { type: 'string', default: '64' },
       crop: { type: 'string', default: 'app' },

@@ -15,7 +15,10 @@ import {
   fileFetch,
   localModelUrl,
 } from '../../src/engine/node/runtime';
-import { DEFAULT_ANALYSIS_OPTIONS } from '../../src/engine/options';
+import {
+  DEFAULT_ANALYSIS_OPTIONS,
+  photoAnalysisOptions,
+} from '../../src/engine/options';
 import type { Runtime } from '../../src/engine/runtime';
 import { timeModels } from './modelTimes';
 import type { ModelTime, ModelTimesOptions } from './modelTimes';
@@ -53,7 +56,10 @@ export async function makeGallery(
 ): Promise<BenchGallery> {
   const frame = await readPixelFrame(photoPath);
   const analyzer = new Analyzer(engine.runtime);
-  const photo = await analyzer.analyzePhoto(frame, DEFAULT_ANALYSIS_OPTIONS);
+  const photo = await analyzer.analyzePhoto(
+    frame,
+    photoAnalysisOptions(DEFAULT_ANALYSIS_OPTIONS),
+  );
   const faces = photo.faces
     .filter((face) => face.descriptor !== undefined)
     .sort((a, b) => a.box.x - b.box.x);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ANALYSIS_OPTIONS,
   normalizeAnalysisOptions,
+  photoAnalysisOptions,
   TINY_INPUT_SIZES,
 } from './options';
 
@@ -42,6 +43,40 @@ describe('normalizeAnalysisOptions', () => {
     expect(options.landmarks).toBe(false);
     expect(options.expressions).toBe(true);
     expect(options).not.toHaveProperty('extra');
+  });
+
+  it('keeps the photo detector apart from the live one', () => {
+    expect(DEFAULT_ANALYSIS_OPTIONS.detector).toBe('tiny');
+    expect(DEFAULT_ANALYSIS_OPTIONS.photoDetector).toBe('ssd');
+    // Settings saved before the photo detector existed get its default.
+    expect(normalizeAnalysisOptions({ detector: 'ssd' }).photoDetector).toBe(
+      'ssd',
+    );
+    expect(
+      normalizeAnalysisOptions({ photoDetector: 'tiny' }).photoDetector,
+    ).toBe('tiny');
+    expect(
+      normalizeAnalysisOptions({ photoDetector: 'mtcnn' }).photoDetector,
+    ).toBe('ssd');
+  });
+});
+
+describe('photoAnalysisOptions', () => {
+  it('runs the photo detector and keeps every other setting', () => {
+    const live = normalizeAnalysisOptions({
+      detector: 'tiny',
+      photoDetector: 'ssd',
+      tinyInputSize: 320,
+      maxFaces: 4,
+      expressions: false,
+    });
+    const photo = photoAnalysisOptions(live);
+
+    expect(photo).toEqual({ ...live, detector: 'ssd' });
+    expect(live.detector).toBe('tiny');
+    expect(
+      photoAnalysisOptions({ ...live, photoDetector: 'tiny' }).detector,
+    ).toBe('tiny');
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { batch, signal } from '@preact/signals';
 import type { PhotoFace } from '../engine/analyzer';
+import { photoAnalysisOptions } from '../engine/options';
 import type { PhotoResult } from '../worker/protocol';
 import { logger } from './log';
 import { decodePhoto } from './photoFile';
@@ -107,6 +108,10 @@ export class StillController {
       ...extra,
     });
     const { analysis, match } = this.#store.settings.peek();
+    // A chosen photo runs the photo detector; a camera snapshot keeps the
+    // live one, which found the faces the user sees.
+    const options =
+      kind === 'photo' ? photoAnalysisOptions(analysis) : analysis;
     let copy: ImageBitmap;
     try {
       copy = await createImageBitmap(bitmap);
@@ -114,7 +119,7 @@ export class StillController {
       return this.#settle(generation, { error: messageOf(error) });
     }
     try {
-      const photo = await this.#client.analyzePhoto(copy, analysis, match);
+      const photo = await this.#client.analyzePhoto(copy, options, match);
 
       return this.#settle(generation, { photo });
     } catch (error) {

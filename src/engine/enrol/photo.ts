@@ -10,7 +10,11 @@
  * For photos only: the live view keeps its single, cheaper pass.
  */
 import type { AnalysisOptions, DetectorKind } from '../options';
-import { DEFAULT_ANALYSIS_OPTIONS, normalizeAnalysisOptions } from '../options';
+import {
+  DEFAULT_ANALYSIS_OPTIONS,
+  normalizeAnalysisOptions,
+  photoAnalysisOptions,
+} from '../options';
 import { analyzeFrame, frameToTensor } from '../pipeline';
 import type { Runtime, Tensor3D } from '../runtime';
 import { tfOf } from '../runtime';
@@ -21,8 +25,8 @@ export interface EnrolmentDetectionOptions {
   /**
    * Detector and stages for the first, plain attempt; later attempts change
    * only the detector and its input size. Landmarks and recognition always
-   * run. Defaults to DEFAULT_ANALYSIS_OPTIONS with expressions and age and
-   * gender off.
+   * run. Defaults to DEFAULT_ANALYSIS_OPTIONS with the photo detector and
+   * expressions and age and gender off.
    */
   analysis: AnalysisOptions;
   /**
@@ -68,7 +72,7 @@ export interface EnrolmentDetection {
 /** The defaults each field's comment states. */
 export const DEFAULT_ENROLMENT_OPTIONS: Readonly<EnrolmentDetectionOptions> = {
   analysis: {
-    ...DEFAULT_ANALYSIS_OPTIONS,
+    ...photoAnalysisOptions(DEFAULT_ANALYSIS_OPTIONS),
     expressions: false,
     ageGender: false,
   },

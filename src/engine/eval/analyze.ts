@@ -10,7 +10,7 @@
 import { Analyzer } from '../analyzer';
 import { DEFAULT_MATCH_OPTIONS } from '../gallery/matcher';
 import type { AnalysisOptions, DetectorKind } from '../options';
-import { DEFAULT_ANALYSIS_OPTIONS } from '../options';
+import { DEFAULT_ANALYSIS_OPTIONS, photoAnalysisOptions } from '../options';
 import {
   analyzeFrame,
   describeFaces,
@@ -124,9 +124,15 @@ export interface AnalyseOptions {
 /** See AnalyseOptions.recognitionCrop. */
 export type RecognitionCrop = 'app' | 'aligned';
 
-/** The app's analysis options for a detector, every stage on. */
+/**
+ * The options the app analyses a chosen photo with, every stage on, with
+ * `detector` as the photo detector.
+ */
 export function appAnalysisOptions(detector: DetectorKind): AnalysisOptions {
-  return { ...DEFAULT_ANALYSIS_OPTIONS, detector };
+  return photoAnalysisOptions({
+    ...DEFAULT_ANALYSIS_OPTIONS,
+    photoDetector: detector,
+  });
 }
 
 /** Longest side the plain pass sees, as the photo analysis scales it. */

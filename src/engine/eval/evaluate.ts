@@ -4,6 +4,7 @@
  * file-system source; the end-to-end test with a folder it builds.
  */
 import type { DetectorKind } from '../options';
+import { DEFAULT_ANALYSIS_OPTIONS } from '../options';
 import type { Runtime } from '../runtime';
 import { tfOf } from '../runtime';
 import type {
@@ -23,7 +24,10 @@ import type { EvaluationScores, ScoreOptions } from './score';
 
 /** Settings of runEvaluation. */
 export interface EvaluationOptions {
-  /** Which detector the app runs. Defaults to 'tiny'. */
+  /**
+   * The photo detector (AnalysisOptions.photoDetector). Defaults to the
+   * app's, 'ssd'.
+   */
   detector: DetectorKind;
   /** See AnalyseOptions.wholeImageBelowPx. Defaults to 64. */
   wholeImageBelowPx: number;
@@ -93,7 +97,7 @@ export async function runEvaluation(
   overrides: Partial<EvaluationOptions> = {},
 ): Promise<EvaluationReport> {
   const options: EvaluationOptions = {
-    detector: 'tiny',
+    detector: DEFAULT_ANALYSIS_OPTIONS.photoDetector,
     wholeImageBelowPx: 64,
     recognitionCrop: 'app',
     ...overrides,

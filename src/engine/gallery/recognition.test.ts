@@ -23,7 +23,6 @@ import { readPixelFrame } from '../node/image';
 import { createNodeRuntime, fileFetch, localModelUrl } from '../node/runtime';
 import type { AnalysisOptions } from '../options';
 import { DEFAULT_ANALYSIS_OPTIONS } from '../options';
-import { iou } from '../tracker';
 import type { Box, FaceAnalysis, PixelFrame } from '../types';
 import type { Descriptor, MatchResult } from './matcher';
 import { DEFAULT_MATCH_OPTIONS, GalleryMatcher } from './matcher';
@@ -130,6 +129,16 @@ function descriptorOf(face: FaceAnalysis): Descriptor {
   return face.descriptor;
 }
 
+/** How far apart the centres of two boxes are, in widths of `reference`. */
+function centreOffset(box: Box, reference: Box): number {
+  return (
+    Math.hypot(
+      box.x + box.width / 2 - (reference.x + reference.width / 2),
+      box.y + box.height / 2 - (reference.y + reference.height / 2),
+    ) / reference.width
+  );
+}
+
 /** The distance from a face to A, whatever the gallery decides. */
 function distanceToA(face: FaceAnalysis): number {
   const [candidate] = onlyA.match(descriptorOf(face)).candidates;
@@ -193,7 +202,7 @@ beforeAll(async () => {
 describe('a face enrolled from sample5.jpg', () => {
   it('is the woman front left, who looks into the camera', () => {
     expect(boxOfA.x + boxOfA.width / 2).toBeLessThan(photoWidth / 3);
-    expect(Math.min(boxOfA.width, boxOfA.height)).toBeGreaterThan(200);
+    expect(Math.min(boxOfA.width, boxOfA.height)).toBeGreaterThan(150);
   });
 
   it.each(CHANGES)(
@@ -202,14 +211,17 @@ describe('a face enrolled from sample5.jpg', () => {
       const copy = await changedCopy(ENROLMENT_PHOTO, change);
       const faces = await analyseLive(copy);
 
-      // Her face in the copy is the one whose box lies where hers was.
-      const overlap = (face: FaceAnalysis) =>
-        iou(toOriginal(face.box, change, copy.width), boxOfA);
+      // Her face in the copy is the one whose box centre lies nearest hers.
+      // Enrolment runs the photo detector (SSD) and the live view Tiny, whose
+      // boxes frame a face differently, so the centres are compared, in
+      // widths of her box.
+      const offset = (face: FaceAnalysis) =>
+        centreOffset(toOriginal(face.box, change, copy.width), boxOfA);
       const [theirs, ...rest] = [...faces].sort(
-        (a, b) => overlap(b) - overlap(a),
+        (a, b) => offset(a) - offset(b),
       );
       if (!theirs) throw new Error(`no face found in the copy ${change.name}`);
-      expect(overlap(theirs), 'her face found in place').toBeGreaterThan(0.5);
+      expect(offset(theirs), 'her face found in place').toBeLessThan(0.25);
 
       // Match: A, within the threshold and clear of everyone else.
       const result = gallery.match(descriptorOf(theirs), DEFAULT_MATCH_OPTIONS);

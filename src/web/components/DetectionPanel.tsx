@@ -1,6 +1,7 @@
 /**
- * Detector choice and its thresholds, face limit, and the overlay and
- * stage switches. Changes apply from the next frame.
+ * Detector choice and its thresholds, the detector for chosen photos, face
+ * limit, and the overlay and stage switches. Changes apply from the next
+ * frame (the photo detector from the next photo).
  */
 import type { DetectorKind, TrackingMode } from '../../engine/options';
 import { TINY_INPUT_SIZES } from '../../engine/options';
@@ -66,6 +67,12 @@ export function DetectionPanel({ services }: { services: Services }) {
           onChange={(ssdMinConfidence) => update({ ssdMinConfidence })}
         />
       )}
+      <Select
+        label="Photo detector"
+        value={analysis.photoDetector}
+        options={DETECTOR_OPTIONS}
+        onChange={(photoDetector) => update({ photoDetector })}
+      />
       <Select
         label="Tracking"
         value={analysis.tracking}
