@@ -5,7 +5,8 @@
  * drawn result), read from the app's `visage:result` performance marks.
  *
  *   npm run bench:live -- [--seconds 20] [--rounds 3]
- *     [--detector default|tiny|ssd] [--clip PATH] [--faces N] [--out FILE]
+ *     [--detector default|tiny|ssd] [--tracking default|follow|detect]
+ *     [--clip PATH] [--faces N] [--out FILE]
  *
  * Each round is a fresh browser profile (cold cache), so the cold start
  * includes downloading the models from the local server.
@@ -27,6 +28,11 @@ const DETECTOR_LABELS = {
   ssd: 'SSD MobileNet v1',
 } as const;
 
+const TRACKING_LABELS = {
+  follow: 'Follow faces between detections',
+  detect: 'Detect on every frame',
+} as const;
+
 interface Round {
   coldStartMs: number;
   fps: number;
@@ -45,6 +51,7 @@ const USAGE = `Visage live view alone, per detector, in headless Chromium.
   --seconds N      seconds measured per round (default 20)
   --rounds N       rounds, each a fresh browser profile (default 3)
   --detector NAME  default, tiny or ssd (default: the app's setting)
+  --tracking MODE  default, follow or detect (default: the app's setting)
   --clip FILE      a .mjpeg or .y4m camera clip (default: generated)
   --faces N        faces the clip holds (default 3)
   --out FILE       write the results as JSON
@@ -54,6 +61,7 @@ const values = benchArgs(USAGE, {
   seconds: { type: 'string', default: '20' },
   rounds: { type: 'string', default: '3' },
   detector: { type: 'string', default: 'default' },
+  tracking: { type: 'string', default: 'default' },
   clip: { type: 'string' },
   faces: { type: 'string', default: '3' },
   out: { type: 'string' },
@@ -66,6 +74,13 @@ if (detector !== 'default' && detector !== 'tiny' && detector !== 'ssd') {
   throw new Error(`--detector must be default, tiny or ssd, not ${detector}`);
 }
 const detectorLabel = detector === 'default' ? null : DETECTOR_LABELS[detector];
+const tracking = values.tracking;
+if (tracking !== 'default' && tracking !== 'follow' && tracking !== 'detect') {
+  throw new Error(
+    `--tracking must be default, follow or detect, not ${tracking}`,
+  );
+}
+const trackingLabel = tracking === 'default' ? null : TRACKING_LABELS[tracking];
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -109,6 +124,11 @@ async function runRound(
         .getByLabel('Detector', { exact: true })
         .selectOption({ label: detectorLabel });
     }
+    if (trackingLabel !== null) {
+      await page
+        .getByLabel('Tracking', { exact: true })
+        .selectOption({ label: trackingLabel });
+    }
     await page.getByRole('button', { name: 'Start camera' }).click();
 
     // Cold start: navigation start (time 0 on the page clock) to the first
@@ -128,7 +148,9 @@ async function runRound(
     const end = await page.evaluate(() => performance.now());
     const marks = (await marksSince(page, start)).filter((m) => m.at <= end);
     const latencies = marks.map((m) => m.latencyMs).sort((a, b) => a - b);
-    const status = await page.getByRole('status').innerText();
+    const status = await page
+      .getByRole('status', { name: 'Status', exact: true })
+      .innerText();
 
     return {
       coldStartMs,
@@ -183,6 +205,7 @@ async function main(): Promise<void> {
 
   const summary = {
     detector,
+    tracking,
     seconds,
     rounds,
     clip: clipPath,
@@ -195,7 +218,7 @@ async function main(): Promise<void> {
     rounds_detail: results,
   };
   console.info(
-    `\nmedian of ${rounds} (${detector} detector): ` +
+    `\nmedian of ${rounds} (${detector} detector, ${tracking} tracking): ` +
       `${summary.fps.toFixed(2)} fps, latency p50 ` +
       `${summary.latencyP50Ms.toFixed(0)} ms, p90 ` +
       `${summary.latencyP90Ms.toFixed(0)} ms, cold start ` +
