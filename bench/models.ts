@@ -9,7 +9,6 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { benchArgs } from './args';
 import { findOrInstallChromium } from '../e2e/setup/chromium';
 import {
   ensurePagesBuilt,
@@ -22,6 +21,7 @@ import { CLIP_DESCRIPTION, firstClipFrame } from './compare/clip';
 import { startNodeEngine, timeModelsInNode } from './compare/engine';
 import { commandLine, machineInfo } from './compare/machine';
 import { modelsTable } from './compare/report';
+import { benchArgs } from './args';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

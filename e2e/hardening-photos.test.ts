@@ -13,7 +13,12 @@ import sharp from 'sharp';
 import { beforeAll, expect } from 'vitest';
 import { samplePhotoPath } from './clip';
 import { useApp } from './helpers';
-import { cameraView, faceRows, waitForModelsReady } from './page';
+import {
+  cameraView,
+  faceRows,
+  selectedLabel,
+  waitForModelsReady,
+} from './page';
 
 const app = useApp();
 
@@ -290,11 +295,7 @@ app.step(
       name: 'Photo detector',
       exact: true,
     });
-    expect(
-      await detector.evaluate(
-        (el: HTMLSelectElement) => el.selectedOptions[0]?.text,
-      ),
-    ).toBe('SSD MobileNet v1');
+    expect(await selectedLabel(detector)).toBe('SSD MobileNet v1');
     await page.getByLabel('Analyse photo').setInputFiles(file('crowd.jpg'));
     expect(await waitForShowing(page, 'crowd.jpg')).toBe(
       `Showing crowd.jpg: ${CROWD} faces.`,

@@ -16,6 +16,7 @@ import {
   faceRows,
   modelProgressBars,
   nextResults,
+  selectedLabel,
   startCamera,
   waitFor,
   waitForFaces,
@@ -196,12 +197,6 @@ const SSD = 'SSD MobileNet v1';
 
 /** Results sampled for the steadiness check: about 5 to 10 s here. */
 const STEADY_RESULTS = 10;
-
-function selectedLabel(select: Locator): Promise<string> {
-  return select.evaluate(
-    (el: HTMLSelectElement) => el.selectedOptions[0]?.text ?? '',
-  );
-}
 
 /** Each detector shows its own settings only. */
 async function expectDetectorControls(

@@ -18,6 +18,13 @@ export const FACES_TIMEOUT_MS = 60_000;
 /** The faces in the fake camera clip (sample1.jpg). */
 export const CLIP_FACES = 3;
 
+/** The text of a `<select>`'s chosen option. */
+export function selectedLabel(select: Locator): Promise<string> {
+  return select.evaluate(
+    (el: HTMLSelectElement) => el.selectedOptions[0]?.text ?? '',
+  );
+}
+
 /** The progress bar of every model, by its accessible name. */
 export function modelProgressBars(page: Page): Locator[] {
   return MODELS.map((model) =>

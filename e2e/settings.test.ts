@@ -1,7 +1,7 @@
 /** Settings are kept in the browser and survive a reload. */
-import type { Locator } from 'playwright-core';
 import { expect, test } from 'vitest';
 import { useApp } from './helpers';
+import { selectedLabel } from './page';
 
 const app = useApp();
 
@@ -52,9 +52,3 @@ test('switches and the detectors survive a reload', async () => {
   expect(await selectedLabel(detector)).toBe(defaultDetector);
   expect(await selectedLabel(photoDetector)).toBe('SSD MobileNet v1');
 });
-
-function selectedLabel(select: Locator): Promise<string> {
-  return select.evaluate(
-    (el: HTMLSelectElement) => el.selectedOptions[0]?.text ?? '',
-  );
-}

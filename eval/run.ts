@@ -23,9 +23,9 @@ import { parseArgs } from 'node:util';
 import { startBackend } from '../src/engine/backend';
 import type { ImageRecord } from '../src/engine/eval/analyze';
 import type { EvaluationOptions } from '../src/engine/eval/evaluate';
-import { DEFAULT_ANALYSIS_OPTIONS } from '../src/engine/options';
 import { runEvaluation } from '../src/engine/eval/evaluate';
 import { formatReport } from '../src/engine/eval/table';
+import { DEFAULT_ANALYSIS_OPTIONS } from '../src/engine/options';
 import { exists, folderSource } from './folder';
 import { loadModels } from '../src/engine/models';
 import {

@@ -70,7 +70,7 @@ describe('splitForIdentification', () => {
     });
   });
 
-  it('passes over photos without a face in enrolment and keeps people with no photo left as distractors', () => {
+  it('skips faceless enrolment photos; people with no photo left become distractors', () => {
     const split = splitForIdentification(samples, { k: 3 });
 
     // ann: 1, 3 and 4 enrolled (2 had no face); cat: 3 had no face.

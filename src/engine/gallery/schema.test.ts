@@ -22,6 +22,11 @@ function parse(text: string): ParseResult {
 }
 
 /** 128 float32 values, different for each seed. */
+/** One pattern from several, so that long expected messages wrap. */
+function joined(...parts: RegExp[]): RegExp {
+  return new RegExp(parts.map((part) => part.source).join(''));
+}
+
 function descriptorOf(seed: number): number[] {
   return Array.from({ length: DESCRIPTOR_LENGTH }, (_, i) =>
     Math.fround(Math.sin(seed * 1000 + i) / 4),
@@ -385,7 +390,8 @@ describe('parseGalleryFile refuses', () => {
     [
       'duplicate sample ids',
       edited(['people', 1, 'samples', 0, 'id'], 's1'),
-      'people[1].samples[0].id "s1" is also the id of people[0].samples[0]; ids must be unique within a file.',
+      'people[1].samples[0].id "s1" is also the id of people[0].samples[0]; ' +
+        'ids must be unique within a file.',
     ],
     [
       'a bad sample time',
@@ -427,7 +433,10 @@ describe('parseGalleryFile refuses', () => {
     [
       'a descriptor value 1e400',
       editedRaw(at17, '1e400'),
-      /^people\[0\]\.samples\[0\]\.descriptor\[17\] is Infinity .*; descriptors must be finite numbers\.$/,
+      joined(
+        /^people\[0\]\.samples\[0\]\.descriptor\[17\] is Infinity .*; /,
+        /descriptors must be finite numbers\.$/,
+      ),
     ],
     [
       'a descriptor value -1e400',
@@ -437,7 +446,8 @@ describe('parseGalleryFile refuses', () => {
     [
       'a descriptor value over 32-bit range',
       editedRaw(at17, '1e39'),
-      'people[0].samples[0].descriptor[17] is 1e+39, too large for a 32-bit float; descriptors must be finite numbers.',
+      'people[0].samples[0].descriptor[17] is 1e+39, too large for a 32-bit float; ' +
+        'descriptors must be finite numbers.',
     ],
     [
       'a descriptor value as an object',
@@ -450,7 +460,10 @@ describe('parseGalleryFile refuses', () => {
         ['people', 0, 'samples', 1, 'descriptor'],
         descriptorOf(2).slice(1),
       ),
-      /^people\[0\]\.samples\[1\]\.descriptor has 127 numbers, but face-api\/faceRecognitionNet descriptors have 128/,
+      joined(
+        /^people\[0\]\.samples\[1\]\.descriptor has 127 numbers, /,
+        /but face-api\/faceRecognitionNet descriptors have 128/,
+      ),
     ],
     [
       'a descriptor as a string',
@@ -465,7 +478,10 @@ describe('parseGalleryFile refuses', () => {
         ['people', 0, 'samples', 0, 'thumbnail'],
         'data:image/svg+xml;base64,PHN2Zz4=',
       ),
-      /thumbnail is not a JPEG or PNG data URL; thumbnails must start with data:image\/jpeg;base64, or data:image\/png;base64,/,
+      joined(
+        /thumbnail is not a JPEG or PNG data URL; thumbnails must start with /,
+        /data:image\/jpeg;base64, or data:image\/png;base64,/,
+      ),
     ],
     [
       'a script URL as thumbnail',
@@ -535,7 +551,11 @@ describe('parseGalleryFile refuses', () => {
           { label: 'a', descriptors: [new Array(512).fill(0)] },
         ],
       }),
-      /^labeledDescriptors\[0\]\.descriptors\[0\] has 512 numbers, but face-api\/faceRecognitionNet descriptors have 128: the file was made with another model/,
+      joined(
+        /^labeledDescriptors\[0\]\.descriptors\[0\] has 512 numbers, /,
+        /but face-api\/faceRecognitionNet descriptors have 128: /,
+        /the file was made with another model/,
+      ),
     ],
     [
       'a face-api descriptor value null',
